@@ -1,0 +1,89 @@
+/// @file
+/// @brief Uninitialised storage and strongly exception-safe relocation, shared
+///        by Stack and Queue.
+#pragma once
+
+#include <cstddef>
+#include <limits>
+#include <memory>
+#include <new>
+#include <stdexcept>
+#include <type_traits>
+#include <utility>
+
+#include "../invariant.hpp"
+
+namespace telechat::detail {
+
+/// Raw storage for `capacity` objects of type T: allocated, never constructed.
+/// The containers construct and destroy the elements themselves, which is
+/// what lets them hold types with no default constructor.
+template <class T>
+[[nodiscard]] T* allocate_uninitialized(std::size_t capacity) {
+    if (capacity == 0) {
+        return nullptr;
+    }
+    return std::allocator<T>{}.allocate(capacity);
+}
+
+template <class T>
+void deallocate(T* storage, std::size_t capacity) noexcept {
+    if (storage != nullptr) {
+        std::allocator<T>{}.deallocate(storage, capacity);
+    }
+}
+
+/// The most elements of type T that one block can hold.
+template <class T>
+[[nodiscard]] constexpr std::size_t max_elements() noexcept {
+    return static_cast<std::size_t>(std::numeric_limits<std::ptrdiff_t>::max()) / sizeof(T);
+}
+
+/// Throws std::length_error if `wanted` elements can never be allocated.
+template <class T>
+void require_allocatable(std::size_t wanted) {
+    if (wanted > max_elements<T>()) {
+        throw std::length_error("telechat: container would exceed its maximum size");
+    }
+}
+
+/// The capacity after growing from `current` to hold at least `needed`:
+/// doubling keeps the amortised cost of a push O(1).
+template <class T>
+[[nodiscard]] std::size_t grown_capacity(std::size_t current, std::size_t needed) {
+    constexpr std::size_t max_elements = detail::max_elements<T>();
+    constexpr std::size_t smallest = 8;
+    require_allocatable<T>(needed);
+    std::size_t capacity = current < smallest ? smallest : current;
+    while (capacity < needed) {
+        capacity = capacity > max_elements / 2 ? max_elements : capacity * 2;
+    }
+    return capacity;
+}
+
+/// Moves `count` elements, `source(0)` ... `source(count - 1)`, into raw
+/// storage at `destination`. It moves when T's move constructor cannot
+/// throw and copies otherwise, so if a copy throws, every element already
+/// built in `destination` is destroyed and the sources are untouched: the
+/// caller's container is exactly as it was (the strong guarantee).
+template <class T, class SourceAt>
+void relocate_or_copy(T* destination, std::size_t count, SourceAt source) {
+    std::size_t built = 0;
+    try {
+        for (; built < count; ++built) {
+            std::construct_at(destination + built, std::move_if_noexcept(source(built)));
+        }
+    } catch (...) {
+        std::destroy_n(destination, built);
+        throw;
+    }
+}
+
+/// Raises InvariantViolation with `message` unless `holds`.
+inline void require_invariant(bool holds, const char* message) {
+    if (!holds) {
+        throw InvariantViolation(message);
+    }
+}
+
+}  // namespace telechat::detail

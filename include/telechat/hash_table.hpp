@@ -1,0 +1,932 @@
+/// @file
+/// @brief telechat::HashTable, an open-addressing hash map (Robin Hood
+///        probing over a dense array of values).
+#pragma once
+
+#include <algorithm>
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <initializer_list>
+#include <iterator>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "detail/power_of_two_sizing.hpp"
+#include "detail/raw_buffer.hpp"
+#include "detail/robin_hood_index.hpp"
+#include "stack.hpp"
+
+namespace telechat {
+
+namespace detail {
+
+/// Spreads every bit of `hash` over all 64 bits (a 128-bit multiply by the
+/// golden ratio, folded). `std::hash` of an integer is the integer itself,
+/// so without this, keys 0, 8, 16, ... would all share one home bucket.
+[[nodiscard]] inline std::uint64_t mix_hash(std::uint64_t hash) noexcept {
+    __extension__ using uint128 = unsigned __int128;
+    const uint128 product = static_cast<uint128>(hash) * 0x9E3779B97F4A7C15ULL;
+    return static_cast<std::uint64_t>(product) ^ static_cast<std::uint64_t>(product >> 64);
+}
+
+/// Whether a hasher and an equality both accept keys of other types.
+template <class Hash, class KeyEqual>
+concept TransparentLookup = requires {
+    typename Hash::is_transparent;
+    typename KeyEqual::is_transparent;
+};
+
+}  // namespace detail
+
+/// @brief A transparent hash for string keys: a `std::string_view` or a
+///        `const char*` finds a `std::string` key without building a string.
+///
+/// Use it with `std::equal_to<>`:
+/// `HashTable<std::string, int, StringHash, std::equal_to<>>`.
+struct StringHash {
+    /// @brief Marks the hash as accepting every string-like type.
+    using is_transparent = void;
+    /// @brief Hashes the characters of `text`, as `std::hash<std::string_view>` does.
+    /// @param text the characters.
+    /// @return their hash; equal for a `std::string` and a view of the same characters.
+    [[nodiscard]] std::size_t operator()(std::string_view text) const noexcept {
+        return std::hash<std::string_view>{}(text);
+    }
+};
+
+/// @brief What HashTable::stats() reports: how full the table is and how far
+///        its elements sit from their home buckets.
+///
+/// A probe length is the number of buckets a successful lookup reads: 1 for
+/// an element in its home bucket. Long probes mean clustering: a weak hash,
+/// or a load factor set too high.
+struct HashTableStats {
+    /// @brief The number of elements.
+    std::size_t size = 0;
+    /// @brief The number of buckets.
+    std::size_t bucket_count = 0;
+    /// @brief `size / bucket_count`.
+    double load_factor = 0.0;
+    /// @brief The load factor at which the table grows.
+    double max_load_factor = 0.0;
+    /// @brief The mean probe length over all elements (0 when empty).
+    double mean_probe_length = 0.0;
+    /// @brief The longest probe length of any element (0 when empty).
+    std::size_t max_probe_length = 0;
+    /// @brief `probe_length_histogram[n]` elements have probe length `n`.
+    std::vector<std::size_t> probe_length_histogram;
+};
+
+/**
+ * @brief A hash map with open addressing: Robin Hood probing over an index
+ *        of small buckets, with the key-value pairs kept in a dense array.
+ *
+ * @tparam K the key type: hashable by `Hash`, comparable by `KeyEqual`,
+ *           move-constructible and move-assignable (move-only keys work).
+ * @tparam V the mapped type: move-constructible and move-assignable; a
+ *           default constructor is needed only by `operator[]`.
+ * @tparam Hash the hash function. It needs to be neither strong nor seeded:
+ *           every hash is mixed before use, so `std::hash` of an integer
+ *           (the identity) works well.
+ * @tparam KeyEqual key equality. When both `Hash` and `KeyEqual` define
+ *           `is_transparent`, lookups also take any type they accept (see
+ *           StringHash).
+ *
+ * ## How it works
+ * Two arrays. The **values** are a Stack of `std::pair<K, V>`, packed with no
+ * gaps in insertion order; iterating the table is iterating that array.
+ * The **index** is a power-of-two array of 8-byte buckets, each naming one
+ * value by its position and saying how far that bucket is from the value's
+ * home bucket (the top bits of its mixed hash), plus 8 bits of the hash as a
+ * fingerprint.
+ *
+ * @code
+ *    index (8 buckets)                                      values (dense)
+ *    +------+------+------+------+------+------+------+------+
+ *    |      | d1 #2| d1 #0| d2 #3|      |      | d1 #1|      |  #0  ("ann", 7)
+ *    +------+------+------+------+------+------+------+------+  #1  ("bob", 3)
+ *               |      |      |                   |            #2  ("cid", 5)
+ *               |      |      +-- "dan" wanted bucket 2,       #3  ("dan", 1)
+ *               |      |          sits 1 further on (d2)
+ *               +------+--------- d1: in its home bucket
+ * @endcode
+ *
+ * A lookup hashes the key, starts at its home bucket and walks right. Only
+ * a bucket whose distance and fingerprint both match costs a key
+ * comparison; the walk stops at the first bucket whose entry is closer to
+ * its own home than the key would be there (Robin Hood order), which an
+ * absent key reaches after about as few steps as a present one. An insert
+ * appends the pair to the values and places its bucket, shifting the run
+ * after it up by one. An erase empties the bucket, shifts the run after it
+ * back by one (no tombstones), and moves the last value into the hole.
+ *
+ * Growing rebuilds only the index: the values never move when the table
+ * grows, only when the value array itself grows (like a Stack).
+ *
+ * The collision strategy (detail::RobinHoodIndex) and the sizing rule
+ * (detail::PowerOfTwoSizing) are separate pieces.
+ *
+ * @invariant Every value is named by exactly one bucket, and every occupied
+ *            bucket names a distinct value: `size()` occupied buckets.
+ * @invariant An entry's stored distance is 1 + how many buckets it sits past
+ *            its home bucket, and its fingerprint matches its key's hash.
+ * @invariant Robin Hood order: every bucket between an entry's home and the
+ *            entry holds an entry at least as far from home as it would be.
+ * @invariant No two values have equal keys.
+ * @invariant `size() <= max_load_factor() * bucket_count()`, and at least one
+ *            bucket is empty.
+ *
+ * ## Complexity
+ * n = size(). "Expected" assumes the mixed hash spreads keys evenly.
+ * | operation                                      | cost                            |
+ * |------------------------------------------------|---------------------------------|
+ * | find, contains, count, at                      | expected O(1), worst O(n)       |
+ * | insert, emplace, try_emplace, insert_or_assign | expected amortised O(1)         |
+ * | operator[]                                     | expected amortised O(1)         |
+ * | erase(key), erase(iterator)                    | expected O(1)                   |
+ * | clear                                          | O(n + bucket_count)             |
+ * | rehash, reserve                                | O(n + bucket_count)             |
+ * | iteration (whole table)                        | O(n): the dense array           |
+ * | size, empty, load_factor, begin, end, swap     | O(1)                            |
+ *
+ * ## Iterators and references
+ * Iterators are pointers into the dense value array; they visit the
+ * elements in insertion order until an erase reorders them.
+ * - An insert that adds an element invalidates every iterator and reference
+ *   if the value array has to grow (`size() == capacity` of the array,
+ *   avoided by `reserve`), else only `end()`. Rehashing the index alone
+ *   (`rehash`, or the growth of an insert) invalidates no iterator or
+ *   reference.
+ * - An erase invalidates iterators and references to the erased element and
+ *   to the last element (which moves into the hole), and `end()`. The
+ *   iterator it returns points at the element now in the erased position,
+ *   which the loop has not visited yet, so "erase while iterating" works:
+ *   `for (auto it = t.begin(); it != t.end();) it = pred(*it) ? t.erase(it) : it + 1;`
+ * - `clear` invalidates all of them; `swap` none.
+ *
+ * Do not change a key through an iterator: the element would sit in the
+ * wrong bucket. `check_invariants()` detects it.
+ *
+ * ## Exception safety
+ * Every insert gives the strong guarantee: if hashing, comparing, allocating
+ * or constructing throws, the table holds what it held before (only its
+ * `bucket_count()` may have grown). `at` throws `std::out_of_range` for a
+ * missing key. An erase gives the basic guarantee if moving the last element
+ * can throw, else it never throws. Copy assignment is strong.
+ *
+ * Allocators are not supported. At most 2^32 - 1 elements
+ * (`std::length_error` beyond).
+ */
+template <class K, class V, class Hash = std::hash<K>, class KeyEqual = std::equal_to<K>>
+class HashTable {
+public:
+    /// @brief The key type.
+    using key_type = K;
+    /// @brief The mapped type.
+    using mapped_type = V;
+    /// @brief The element type. The key is not `const` so that elements can
+    ///        move inside the dense array; never modify it through an iterator.
+    using value_type = std::pair<K, V>;
+    /// @brief The type of sizes and counts.
+    using size_type = std::size_t;
+    /// @brief The distance between iterators.
+    using difference_type = std::ptrdiff_t;
+    /// @brief The hash function type.
+    using hasher = Hash;
+    /// @brief The key equality type.
+    using key_equal = KeyEqual;
+    /// @brief A reference to an element.
+    using reference = value_type&;
+    /// @brief A reference to a const element.
+    using const_reference = const value_type&;
+    /// @brief A random-access iterator over the dense value array.
+    using iterator = value_type*;
+    /// @brief A read-only random-access iterator over the dense value array.
+    using const_iterator = const value_type*;
+
+    /// @brief The load factor a new table grows at.
+    static constexpr float default_max_load_factor = 0.8F;
+
+    /// @brief An empty table. Allocates nothing.
+    /// @complexity O(1).
+    HashTable() = default;
+
+    /// @brief An empty table with room for `bucket_count` buckets.
+    /// @param bucket_count the number of buckets to allocate (rounded up to a power of two).
+    /// @param hash the hash function.
+    /// @param equal the key equality.
+    /// @complexity O(bucket_count).
+    explicit HashTable(size_type bucket_count, const Hash& hash = Hash(),
+                       const KeyEqual& equal = KeyEqual())
+        : m_hash(hash), m_equal(equal) {
+        rehash(bucket_count);
+    }
+
+    /// @brief A table holding `values`; for equal keys the first one wins.
+    /// @param values the initial elements.
+    /// @complexity Expected O(n).
+    HashTable(std::initializer_list<value_type> values) { insert(values); }
+
+    /// @brief A table holding the elements of `[first, last)`; for equal keys the first wins.
+    /// @param first the start of the range.
+    /// @param last the end of the range.
+    /// @complexity Expected O(n).
+    template <std::input_iterator InputIt>
+    HashTable(InputIt first, InputIt last) {
+        insert(first, last);
+    }
+
+    /// @brief Destroys every element once and frees both arrays.
+    ~HashTable() = default;
+    /// @brief A copy of `other`, with the same buckets.
+    /// @param other the table to copy.
+    /// @complexity O(n + bucket_count).
+    HashTable(const HashTable& other) = default;
+    /// @brief Takes over `other`'s arrays; `other` is left empty.
+    /// @param other the table to move from.
+    /// @complexity O(1).
+    HashTable(HashTable&& other) noexcept = default;
+
+    /// @brief Replaces the contents with a copy of `other`.
+    /// @param other the table to copy.
+    /// @return `*this`.
+    /// @complexity O(n + bucket_count).
+    /// @exceptionsafety Strong. Self-assignment is a no-op.
+    HashTable& operator=(const HashTable& other) {
+        if (this != &other) {
+            HashTable copy(other);
+            swap(copy);
+        }
+        return *this;
+    }
+
+    /// @brief Replaces the contents with those of `other`, which is left empty.
+    /// @param other the table to move from.
+    /// @return `*this`.
+    /// @complexity O(n) to destroy the old elements.
+    HashTable& operator=(HashTable&& other) noexcept {
+        if (this != &other) {
+            HashTable taken(std::move(other));
+            swap(taken);
+        }
+        return *this;
+    }
+
+    /// @name Lookup
+    /// @{
+
+    /// @brief Finds the element with key `key`.
+    /// @param key the key to look for.
+    /// @return an iterator to the element, or `end()`.
+    /// @complexity Expected O(1).
+    [[nodiscard]] iterator find(const K& key) { return begin() + position_of(key); }
+    /// @brief Finds the element with key `key`, read-only.
+    /// @param key the key to look for.
+    /// @return an iterator to the element, or `end()`.
+    /// @complexity Expected O(1).
+    [[nodiscard]] const_iterator find(const K& key) const { return begin() + position_of(key); }
+
+    /// @brief Finds the element whose key equals `key`, of any type `Hash` and `KeyEqual` accept.
+    /// @param key the key to look for; no `K` is built from it.
+    /// @return an iterator to the element, or `end()`.
+    /// @complexity Expected O(1).
+    template <class Other>
+        requires detail::TransparentLookup<Hash, KeyEqual>
+    [[nodiscard]] iterator find(const Other& key) {
+        return begin() + position_of(key);
+    }
+    /// @brief Finds the element whose key equals `key`, read-only (transparent lookup).
+    /// @param key the key to look for; no `K` is built from it.
+    /// @return an iterator to the element, or `end()`.
+    /// @complexity Expected O(1).
+    template <class Other>
+        requires detail::TransparentLookup<Hash, KeyEqual>
+    [[nodiscard]] const_iterator find(const Other& key) const {
+        return begin() + position_of(key);
+    }
+
+    /// @brief Whether an element with key `key` exists.
+    /// @param key the key to look for.
+    /// @return true if found.
+    /// @complexity Expected O(1).
+    [[nodiscard]] bool contains(const K& key) const { return position_of(key) != size(); }
+    /// @brief Whether an element with key `key` exists (transparent lookup).
+    /// @param key the key to look for.
+    /// @return true if found.
+    /// @complexity Expected O(1).
+    template <class Other>
+        requires detail::TransparentLookup<Hash, KeyEqual>
+    [[nodiscard]] bool contains(const Other& key) const {
+        return position_of(key) != size();
+    }
+
+    /// @brief How many elements have key `key`.
+    /// @param key the key to look for.
+    /// @return 1 or 0.
+    /// @complexity Expected O(1).
+    [[nodiscard]] size_type count(const K& key) const { return contains(key) ? 1 : 0; }
+    /// @brief How many elements have key `key` (transparent lookup).
+    /// @param key the key to look for.
+    /// @return 1 or 0.
+    /// @complexity Expected O(1).
+    template <class Other>
+        requires detail::TransparentLookup<Hash, KeyEqual>
+    [[nodiscard]] size_type count(const Other& key) const {
+        return contains(key) ? 1 : 0;
+    }
+
+    /// @brief The value mapped to `key`.
+    /// @param key the key to look for.
+    /// @return a reference to the mapped value.
+    /// @throws std::out_of_range if there is no such key.
+    /// @complexity Expected O(1).
+    [[nodiscard]] V& at(const K& key) { return checked(find(key))->second; }
+    /// @brief The value mapped to `key`, read-only.
+    /// @param key the key to look for.
+    /// @return a reference to the mapped value.
+    /// @throws std::out_of_range if there is no such key.
+    /// @complexity Expected O(1).
+    [[nodiscard]] const V& at(const K& key) const { return checked(find(key))->second; }
+    /// @brief The value mapped to `key` (transparent lookup).
+    /// @param key the key to look for.
+    /// @return a reference to the mapped value.
+    /// @throws std::out_of_range if there is no such key.
+    /// @complexity Expected O(1).
+    template <class Other>
+        requires detail::TransparentLookup<Hash, KeyEqual>
+    [[nodiscard]] V& at(const Other& key) {
+        return checked(find(key))->second;
+    }
+    /// @brief The value mapped to `key`, read-only (transparent lookup).
+    /// @param key the key to look for.
+    /// @return a reference to the mapped value.
+    /// @throws std::out_of_range if there is no such key.
+    /// @complexity Expected O(1).
+    template <class Other>
+        requires detail::TransparentLookup<Hash, KeyEqual>
+    [[nodiscard]] const V& at(const Other& key) const {
+        return checked(find(key))->second;
+    }
+
+    /// @}
+    /// @name Insertion
+    /// @{
+
+    /// @brief Inserts a copy of `value` unless its key is present.
+    /// @param value the element.
+    /// @return the element with that key, and whether it was inserted.
+    /// @complexity Expected amortised O(1).
+    /// @invalidation See the class notes: all if the value array grows, else `end()`.
+    /// @exceptionsafety Strong.
+    std::pair<iterator, bool> insert(const value_type& value) {
+        return try_emplace(value.first, value.second);
+    }
+
+    /// @brief Inserts `value`, moving it, unless its key is present (then `value` is untouched).
+    /// @param value the element.
+    /// @return the element with that key, and whether it was inserted.
+    /// @complexity Expected amortised O(1).
+    /// @invalidation See the class notes: all if the value array grows, else `end()`.
+    /// @exceptionsafety Strong.
+    std::pair<iterator, bool> insert(value_type&& value) {
+        return try_emplace(std::move(value.first), std::move(value.second));
+    }
+
+    /// @brief Inserts each element of `[first, last)` whose key is not present yet.
+    /// @param first the start of the range.
+    /// @param last the end of the range.
+    /// @complexity Expected amortised O(1) per element.
+    /// @exceptionsafety Basic: the elements inserted before a throw stay.
+    template <std::input_iterator InputIt>
+    void insert(InputIt first, InputIt last) {
+        for (; first != last; ++first) {
+            emplace(*first);
+        }
+    }
+
+    /// @brief Inserts each element of `values` whose key is not present yet.
+    /// @param values the elements.
+    /// @complexity Expected amortised O(1) per element.
+    /// @exceptionsafety Basic: the elements inserted before a throw stay.
+    void insert(std::initializer_list<value_type> values) {
+        reserve(size() + values.size());
+        insert(values.begin(), values.end());
+    }
+
+    /// @brief Builds an element from `args` (as `std::pair<K, V>` would) and
+    ///        keeps it unless its key is present.
+    /// @param args the pair's constructor arguments.
+    /// @return the element with that key, and whether it was inserted.
+    /// @complexity Expected amortised O(1).
+    /// @invalidation See the class notes: all if the value array grows, else `end()`.
+    /// @exceptionsafety Strong.
+    template <class... Args>
+    std::pair<iterator, bool> emplace(Args&&... args) {
+        // The key is only known once the pair exists, so the pair is built
+        // at the end of the value array first and dropped if it is a duplicate.
+        value_type& candidate = m_values.emplace(std::forward<Args>(args)...);
+        const auto candidate_index = static_cast<std::uint32_t>(size() - 1);
+        try {
+            const std::uint64_t hash = hash_of(candidate.first);
+            const detail::Probe probe = find_in_index(hash, candidate.first);
+            if (probe.found) {
+                m_values.pop();
+                return {begin() + m_index.bucket(probe.bucket).value_index, false};
+            }
+            index_new_value(hash, probe, candidate_index);
+        } catch (...) {
+            m_values.pop();
+            throw;
+        }
+        return {begin() + candidate_index, true};
+    }
+
+    /// @brief Inserts `key` with a value built from `args`, unless `key` is
+    ///        present (then nothing is built and `args` are untouched).
+    /// @param key the key, copied only if inserted.
+    /// @param args the mapped value's constructor arguments.
+    /// @return the element with that key, and whether it was inserted.
+    /// @complexity Expected amortised O(1).
+    /// @invalidation See the class notes: all if the value array grows, else `end()`.
+    /// @exceptionsafety Strong.
+    template <class... Args>
+    std::pair<iterator, bool> try_emplace(const K& key, Args&&... args) {
+        return try_emplace_impl(key, std::forward<Args>(args)...);
+    }
+
+    /// @brief Inserts `key` (moved) with a value built from `args`, unless `key` is present.
+    /// @param key the key, moved only if inserted.
+    /// @param args the mapped value's constructor arguments.
+    /// @return the element with that key, and whether it was inserted.
+    /// @complexity Expected amortised O(1).
+    /// @invalidation See the class notes: all if the value array grows, else `end()`.
+    /// @exceptionsafety Strong.
+    template <class... Args>
+    std::pair<iterator, bool> try_emplace(K&& key, Args&&... args) {
+        return try_emplace_impl(std::move(key), std::forward<Args>(args)...);
+    }
+
+    /// @brief Maps `key` to `value`: inserts it, or assigns over the old value.
+    /// @param key the key.
+    /// @param value the new mapped value.
+    /// @return the element with that key, and whether it was inserted.
+    /// @complexity Expected amortised O(1).
+    /// @exceptionsafety Strong for an insert; for an assignment, as V's assignment.
+    template <class M>
+    std::pair<iterator, bool> insert_or_assign(const K& key, M&& value) {
+        auto result = try_emplace(key, std::forward<M>(value));
+        if (!result.second) {
+            result.first->second = std::forward<M>(value);
+        }
+        return result;
+    }
+
+    /// @brief Maps `key` (moved if inserted) to `value`: inserts, or assigns over the old value.
+    /// @param key the key.
+    /// @param value the new mapped value.
+    /// @return the element with that key, and whether it was inserted.
+    /// @complexity Expected amortised O(1).
+    /// @exceptionsafety Strong for an insert; for an assignment, as V's assignment.
+    template <class M>
+    std::pair<iterator, bool> insert_or_assign(K&& key, M&& value) {
+        auto result = try_emplace(std::move(key), std::forward<M>(value));
+        if (!result.second) {
+            result.first->second = std::forward<M>(value);
+        }
+        return result;
+    }
+
+    /// @brief The value mapped to `key`, inserting a value-initialised one first if absent.
+    /// @param key the key.
+    /// @return a reference to the mapped value.
+    /// @complexity Expected amortised O(1).
+    /// @exceptionsafety Strong.
+    V& operator[](const K& key) { return try_emplace(key).first->second; }
+    /// @brief The value mapped to `key`, inserting a value-initialised one first if absent.
+    /// @param key the key, moved if inserted.
+    /// @return a reference to the mapped value.
+    /// @complexity Expected amortised O(1).
+    /// @exceptionsafety Strong.
+    V& operator[](K&& key) { return try_emplace(std::move(key)).first->second; }
+
+    /// @}
+    /// @name Removal
+    /// @{
+
+    /// @brief Removes the element with key `key`, if any.
+    /// @param key the key.
+    /// @return how many elements were removed: 1 or 0.
+    /// @complexity Expected O(1).
+    /// @invalidation The erased and the last element, and `end()`.
+    size_type erase(const K& key) { return erase_key(key); }
+
+    /// @brief Removes the element whose key equals `key` (transparent lookup).
+    /// @param key the key.
+    /// @return how many elements were removed: 1 or 0.
+    /// @complexity Expected O(1).
+    /// @invalidation The erased and the last element, and `end()`.
+    template <class Other>
+        requires detail::TransparentLookup<Hash, KeyEqual> &&
+                 (!std::is_convertible_v<const Other&, const_iterator>)
+    size_type erase(const Other& key) {
+        return erase_key(key);
+    }
+
+    /// @brief Removes the element at `position`.
+    /// @param position a valid, dereferenceable iterator of this table.
+    /// @return an iterator to the element that takes its place (not visited
+    ///         yet by a loop over the table), or `end()`.
+    /// @complexity Expected O(1).
+    /// @invalidation The erased and the last element, and `end()`.
+    iterator erase(const_iterator position) {
+        const auto index = static_cast<std::uint32_t>(position - cbegin());
+        const std::uint64_t hash = hash_of(position->first);
+        erase_at(m_index.position_of(hash, index), index);
+        return begin() + index;
+    }
+
+    /// @brief Removes the element at `position`.
+    /// @param position a valid, dereferenceable iterator of this table.
+    /// @return an iterator to the element that takes its place, or `end()`.
+    /// @complexity Expected O(1).
+    /// @invalidation The erased and the last element, and `end()`.
+    iterator erase(iterator position) { return erase(const_iterator{position}); }
+
+    /// @brief Removes every element; the bucket count stays.
+    /// @complexity O(n + bucket_count).
+    /// @invalidation All iterators and references.
+    void clear() noexcept {
+        m_values.clear();
+        m_index.clear();
+    }
+
+    /// @}
+    /// @name Capacity and buckets
+    /// @{
+
+    /// @brief The number of elements.
+    /// @return the element count.
+    [[nodiscard]] size_type size() const noexcept { return m_values.size(); }
+    /// @brief Whether the table holds no element.
+    /// @return `size() == 0`.
+    [[nodiscard]] bool empty() const noexcept { return m_values.empty(); }
+    /// @brief The largest number of elements the table can hold.
+    /// @return 2^32 - 1 (values are named by 32-bit positions).
+    [[nodiscard]] static constexpr size_type max_size() noexcept { return UINT32_MAX; }
+    /// @brief The number of buckets in the index (0 before the first insert).
+    /// @return the bucket count.
+    [[nodiscard]] size_type bucket_count() const noexcept { return m_index.bucket_count(); }
+
+    /// @brief The mean number of elements per bucket.
+    /// @return `size() / bucket_count()`, or 0 without buckets.
+    [[nodiscard]] float load_factor() const noexcept {
+        return bucket_count() == 0
+                   ? 0.0F
+                   : static_cast<float>(static_cast<double>(size()) /
+                                        static_cast<double>(bucket_count()));
+    }
+
+    /// @brief The load factor above which an insert grows the index.
+    /// @return the maximum load factor (0.8 by default).
+    [[nodiscard]] float max_load_factor() const noexcept { return m_max_load_factor; }
+
+    /// @brief Sets the load factor above which an insert grows the index,
+    ///        rehashing at once if the table is already fuller than that.
+    /// @param limit the new maximum, in `[0.05, 0.95]`. Higher values save
+    ///        memory at the cost of longer probes.
+    /// @throws std::invalid_argument if `limit` is outside that range.
+    /// @complexity O(1), or O(n + bucket_count) if it rehashes.
+    void max_load_factor(float limit) {
+        if (!(limit >= 0.05F && limit <= 0.95F)) {
+            throw std::invalid_argument("telechat::HashTable::max_load_factor must be in [0.05, 0.95]");
+        }
+        m_max_load_factor = limit;
+        m_index.set_element_limit(Sizing::element_limit(bucket_count(), limit));
+        if (size() > m_index.element_limit()) {
+            rebuild_index(Sizing::bucket_count_for(size(), limit));
+        }
+    }
+
+    /// @brief Sets the bucket count to at least `bucket_count`, and at least
+    ///        what the current size needs, rounded up to a power of two.
+    /// @param bucket_count the wanted number of buckets; 0 shrinks to fit.
+    /// @complexity O(n + bucket_count).
+    /// @invalidation None: only the index is rebuilt.
+    /// @exceptionsafety Strong.
+    void rehash(size_type bucket_count) {
+        const size_type needed = size() == 0 && bucket_count == 0
+                                     ? 0
+                                     : std::max(Sizing::round_up(bucket_count),
+                                                Sizing::bucket_count_for(size(), m_max_load_factor));
+        if (needed != this->bucket_count()) {
+            rebuild_index(needed);
+        }
+    }
+
+    /// @brief Makes room for `count` elements without another allocation.
+    /// @param count the number of elements to plan for.
+    /// @throws std::length_error if `count > max_size()`.
+    /// @complexity O(n + bucket_count) if it grows.
+    /// @invalidation All iterators and references if the value array grows.
+    /// @exceptionsafety Strong.
+    void reserve(size_type count) {
+        require_fits(count);
+        m_values.reserve(count);
+        if (count > m_index.element_limit()) {
+            rebuild_index(Sizing::bucket_count_for(count, m_max_load_factor));
+        }
+    }
+
+    /// @}
+    /// @name Iteration
+    /// @{
+
+    /// @brief The first element of the dense array.
+    /// @return an iterator to it, or `end()` if empty.
+    [[nodiscard]] iterator begin() noexcept { return m_values.begin(); }
+    /// @brief One past the last element.
+    /// @return the end iterator.
+    [[nodiscard]] iterator end() noexcept { return m_values.end(); }
+    /// @brief The first element, read-only.
+    /// @return an iterator to it, or `end()` if empty.
+    [[nodiscard]] const_iterator begin() const noexcept { return m_values.begin(); }
+    /// @brief One past the last element, read-only.
+    /// @return the end iterator.
+    [[nodiscard]] const_iterator end() const noexcept { return m_values.end(); }
+    /// @brief The first element, read-only.
+    /// @return an iterator to it, or `cend()` if empty.
+    [[nodiscard]] const_iterator cbegin() const noexcept { return m_values.begin(); }
+    /// @brief One past the last element, read-only.
+    /// @return the end iterator.
+    [[nodiscard]] const_iterator cend() const noexcept { return m_values.end(); }
+
+    /// @}
+
+    /// @brief Exchanges the contents of two tables.
+    /// @param other the other table.
+    /// @complexity O(1).
+    /// @invalidation None: iterators now refer into the other table.
+    void swap(HashTable& other) noexcept {
+        using std::swap;
+        m_values.swap(other.m_values);
+        m_index.swap(other.m_index);
+        swap(m_max_load_factor, other.m_max_load_factor);
+        swap(m_hash, other.m_hash);
+        swap(m_equal, other.m_equal);
+    }
+
+    /// @brief Exchanges the contents of two tables.
+    /// @param a one table.
+    /// @param b the other.
+    friend void swap(HashTable& a, HashTable& b) noexcept { a.swap(b); }
+
+    /// @brief Whether two tables hold the same key-value pairs, in any order.
+    /// @param a one table.
+    /// @param b the other.
+    /// @return true if they hold equal elements.
+    /// @complexity Expected O(n).
+    friend bool operator==(const HashTable& a, const HashTable& b) {
+        if (a.size() != b.size()) {
+            return false;
+        }
+        for (const value_type& element : a) {
+            const auto match = b.find(element.first);
+            if (match == b.end() || !(match->second == element.second)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /// @brief The hash function.
+    /// @return a copy of it.
+    [[nodiscard]] hasher hash_function() const { return m_hash; }
+    /// @brief The key equality.
+    /// @return a copy of it.
+    [[nodiscard]] key_equal key_eq() const { return m_equal; }
+
+    /// @brief How full the table is and how long its probes are.
+    /// @return a snapshot; see HashTableStats.
+    /// @complexity O(bucket_count).
+    [[nodiscard]] HashTableStats stats() const {
+        HashTableStats result;
+        result.size = size();
+        result.bucket_count = bucket_count();
+        result.load_factor = load_factor();
+        result.max_load_factor = m_max_load_factor;
+        std::size_t total = 0;
+        for (size_type b = 0; b < bucket_count(); ++b) {
+            const std::size_t length = m_index.bucket(b).distance();
+            if (length == 0) {
+                continue;
+            }
+            if (length >= result.probe_length_histogram.size()) {
+                result.probe_length_histogram.resize(length + 1);
+            }
+            ++result.probe_length_histogram[length];
+            total += length;
+            result.max_probe_length = std::max(result.max_probe_length, length);
+        }
+        if (size() != 0) {
+            result.mean_probe_length = static_cast<double>(total) / static_cast<double>(size());
+        }
+        return result;
+    }
+
+    /// @brief Verifies every invariant listed in the class description.
+    /// @throws InvariantViolation naming the first invariant that fails.
+    /// @complexity O(n + bucket_count), expected.
+    void check_invariants() const {
+        m_values.check_invariants();
+        detail::require_invariant(size() <= m_index.element_limit() || size() == 0,
+                                  "HashTable: size within the load limit");
+        detail::require_invariant(
+            m_index.element_limit() ==
+                Sizing::element_limit(bucket_count(), m_max_load_factor),
+            "HashTable: load limit matches the bucket count");
+        std::size_t occupied = 0;
+        std::vector<bool> named(size(), false);
+        for (size_type b = 0; b < bucket_count(); ++b) {
+            const detail::Bucket& here = m_index.bucket(b);
+            if (here.empty()) {
+                continue;
+            }
+            ++occupied;
+            detail::require_invariant(here.value_index < size(),
+                                      "HashTable: every bucket names an existing value");
+            detail::require_invariant(!named[here.value_index],
+                                      "HashTable: no value is named by two buckets");
+            named[here.value_index] = true;
+            check_bucket(b, here);
+        }
+        detail::require_invariant(occupied == size(),
+                                  "HashTable: one occupied bucket per value");
+        detail::require_invariant(bucket_count() == 0 || occupied < bucket_count(),
+                                  "HashTable: at least one bucket stays empty");
+    }
+
+private:
+    using Sizing = detail::PowerOfTwoSizing;
+    using Index = detail::RobinHoodIndex<Sizing>;
+
+    template <class Key>
+    [[nodiscard]] std::uint64_t hash_of(const Key& key) const {
+        return detail::mix_hash(static_cast<std::uint64_t>(m_hash(key)));
+    }
+
+    // The position of `key` in the value array, or size() if absent.
+    template <class Key>
+    [[nodiscard]] size_type position_of(const Key& key) const {
+        if (empty()) {
+            return size();
+        }
+        const detail::Probe probe = find_in_index(hash_of(key), key);
+        return probe.found ? m_index.bucket(probe.bucket).value_index : size();
+    }
+
+    // Probes the index for `key`. Without buckets, nothing is found.
+    template <class Key>
+    [[nodiscard]] detail::Probe find_in_index(std::uint64_t hash, const Key& key) const {
+        if (bucket_count() == 0) {
+            return {};
+        }
+        const value_type* values = m_values.begin();
+        return m_index.probe(
+            hash, [&](std::uint32_t index) { return m_equal(values[index].first, key); });
+    }
+
+    template <class Key, class... Args>
+    std::pair<iterator, bool> try_emplace_impl(Key&& key, Args&&... args) {
+        const std::uint64_t hash = hash_of(key);
+        const detail::Probe probe = find_in_index(hash, key);
+        if (probe.found) {
+            return {begin() + m_index.bucket(probe.bucket).value_index, false};
+        }
+        const auto new_index = static_cast<std::uint32_t>(size());
+        require_fits(size() + 1);
+        const detail::Probe where = make_room_in_index(hash, probe);
+        m_values.emplace(std::piecewise_construct, std::forward_as_tuple(std::forward<Key>(key)),
+                         std::forward_as_tuple(std::forward<Args>(args)...));
+        m_index.place(where, new_index);
+        return {begin() + new_index, true};
+    }
+
+    // Indexes the value just appended at `value_index` (the last one).
+    void index_new_value(std::uint64_t hash, const detail::Probe& probe,
+                         std::uint32_t value_index) {
+        require_fits(size());
+        const detail::Probe where = make_room_in_index(hash, probe, value_index);
+        m_index.place(where, value_index);
+    }
+
+    // Grows the index if one more entry would pass its load limit, and says
+    // where the entry for `hash` goes. Growing rebuilds the index from the
+    // first `indexed` values, and the old probe is then stale.
+    detail::Probe make_room_in_index(std::uint64_t hash, const detail::Probe& probe,
+                                     std::uint32_t indexed) {
+        if (indexed < m_index.element_limit()) {
+            return probe;
+        }
+        const size_type grown = bucket_count() == 0 ? Sizing::min_bucket_count : 2 * bucket_count();
+        rebuild_index(std::max(grown, Sizing::bucket_count_for(indexed + size_type{1},
+                                                               m_max_load_factor)),
+                      indexed);
+        return m_index.probe_absent(hash);
+    }
+
+    detail::Probe make_room_in_index(std::uint64_t hash, const detail::Probe& probe) {
+        return make_room_in_index(hash, probe, static_cast<std::uint32_t>(size()));
+    }
+
+    void rebuild_index(size_type new_bucket_count) {
+        rebuild_index(new_bucket_count, size());
+    }
+
+    // Builds a fresh index of `new_bucket_count` buckets for the first
+    // `indexed` values and swaps it in; if hashing throws, nothing changed.
+    void rebuild_index(size_type new_bucket_count, size_type indexed) {
+        Index fresh(new_bucket_count, Sizing::element_limit(new_bucket_count, m_max_load_factor));
+        const value_type* values = m_values.begin();
+        for (size_type i = 0; i < indexed; ++i) {
+            const std::uint64_t hash = hash_of(values[i].first);
+            fresh.place(fresh.probe_absent(hash), static_cast<std::uint32_t>(i));
+        }
+        m_index.swap(fresh);
+    }
+
+    template <class Key>
+    size_type erase_key(const Key& key) {
+        if (empty()) {
+            return 0;
+        }
+        const detail::Probe probe = find_in_index(hash_of(key), key);
+        if (!probe.found) {
+            return 0;
+        }
+        erase_at(probe.bucket, m_index.bucket(probe.bucket).value_index);
+        return 1;
+    }
+
+    // Removes the entry in `bucket`, which names `index`. The last value
+    // moves into the hole so that the value array stays dense.
+    void erase_at(size_type bucket, std::uint32_t index) {
+        m_index.erase(bucket);
+        const auto last = static_cast<std::uint32_t>(size() - 1);
+        if (index != last) {
+            value_type* values = m_values.begin();
+            m_index.retarget(hash_of(values[last].first), last, index);
+            values[index] = std::move(values[last]);
+        }
+        m_values.pop();
+    }
+
+    void check_bucket(size_type position, const detail::Bucket& here) const {
+        const value_type& value = m_values.begin()[here.value_index];
+        const std::uint64_t hash = hash_of(value.first);
+        const size_type home = m_index.home(hash);
+        const size_type offset =
+            position >= home ? position - home : position + bucket_count() - home;
+        const std::uint32_t expected =
+            Index::first_step(hash) + static_cast<std::uint32_t>(offset) * detail::Bucket::dist_unit;
+        detail::require_invariant(here.dist_and_fingerprint == expected,
+                                  "HashTable: stored distance and fingerprint match the key's hash");
+        const detail::Probe found = find_in_index(hash, value.first);
+        detail::require_invariant(found.found && found.bucket == position,
+                                  "HashTable: a lookup of each key reaches its own bucket "
+                                  "(Robin Hood order, unique keys)");
+    }
+
+    void require_fits(size_type count) const {
+        if (count > max_size()) {
+            throw std::length_error("telechat::HashTable: more than max_size() elements");
+        }
+    }
+
+    iterator checked(iterator found) {
+        if (found == end()) {
+            throw std::out_of_range("telechat::HashTable::at: no such key");
+        }
+        return found;
+    }
+    const_iterator checked(const_iterator found) const {
+        if (found == end()) {
+            throw std::out_of_range("telechat::HashTable::at: no such key");
+        }
+        return found;
+    }
+
+    Stack<value_type> m_values;
+    Index m_index;
+    float m_max_load_factor = default_max_load_factor;
+    [[no_unique_address]] Hash m_hash;
+    [[no_unique_address]] KeyEqual m_equal;
+};
+
+}  // namespace telechat

@@ -1,0 +1,504 @@
+/// @file
+/// @brief telechat::Queue, a first-in first-out container over a growable ring buffer.
+#pragma once
+
+#include <algorithm>
+#include <bit>
+#include <cstddef>
+#include <initializer_list>
+#include <iterator>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <type_traits>
+#include <utility>
+
+#include "detail/raw_buffer.hpp"
+
+namespace telechat {
+
+/**
+ * @brief A first-in first-out queue stored in a growable ring buffer.
+ *
+ * @tparam T the element type. It needs a move or copy constructor and a
+ *           destructor; no default constructor is required, and move-only
+ *           types work.
+ *
+ * ## How it works
+ * The elements live in one heap block used as a circle. `m_head` is the slot
+ * of the front element, and the others follow it, wrapping from the last
+ * slot back to slot 0. A push constructs at slot `(m_head + m_size) % capacity`,
+ * a pop destroys the front and advances `m_head`; nothing ever shifts. The
+ * capacity is a power of two, so "modulo capacity" is a bit mask. Only when
+ * the circle is full does a push allocate a block twice as large and move
+ * the elements into it, front first, unwrapping them.
+ *
+ * @code
+ *   capacity 8, m_head 6, m_size 4: the queue wraps around the end
+ *
+ *     slot:   0      1      2      3      4      5      6      7
+ *          +------+------+------+------+------+------+------+------+
+ *          |  e2  |  e3  |      |      |      |      |  e0  |  e1  |
+ *          +------+------+------+------+------+------+------+------+
+ *                   back   ^ next push                 front
+ *                          = (6 + 4) & 7 = 2
+ * @endcode
+ *
+ * @invariant `m_size <= capacity()`, and the capacity is 0 or a power of two.
+ * @invariant `m_head < capacity()` whenever the capacity is not 0, else `m_head == 0`.
+ * @invariant Exactly the slots `(m_head + i) & (capacity() - 1)` for `i` in
+ *            `[0, m_size)` hold live objects, in FIFO order.
+ *
+ * ## Complexity
+ * | operation                                   | cost                               |
+ * |---------------------------------------------|------------------------------------|
+ * | push, emplace                               | amortised O(1); O(n) when it grows |
+ * | pop, front, back, size, empty, capacity     | O(1)                               |
+ * | swap                                        | O(1)                               |
+ * | clear                                       | O(n) destructors, keeps capacity   |
+ * | reserve(n)                                  | O(size) when it grows, else O(1)   |
+ * | copy, ==                                    | O(n)                               |
+ *
+ * No push allocates while `size() < capacity()`.
+ *
+ * ## Iterators and references
+ * Iterators visit the elements front to back (FIFO order). A push or emplace
+ * that grows the capacity, and a `reserve` that grows it, invalidates every
+ * iterator and reference; any other push invalidates only `end()`. A pop
+ * invalidates the iterators and references to the front element (the other
+ * elements do not move). `clear` invalidates all of them. `swap` keeps them
+ * valid, now referring into the other queue.
+ *
+ * ## Exception safety
+ * A push or emplace that has to grow gives the strong guarantee: the old
+ * elements are moved when T's move constructor is `noexcept`, otherwise
+ * copied, so a throwing copy leaves the queue exactly as it was. `front()`,
+ * `back()` and `pop()` on an empty queue throw `std::out_of_range` and change
+ * nothing. The copy assignment is strong; moves, swap, clear and the
+ * destructor never throw.
+ *
+ * Allocators are not supported: the storage comes from `std::allocator<T>`.
+ */
+template <class T>
+class Queue {
+    template <bool IsConst>
+    class BasicIterator;
+
+public:
+    /// @brief The element type.
+    using value_type = T;
+    /// @brief The type of sizes and counts.
+    using size_type = std::size_t;
+    /// @brief A reference to an element.
+    using reference = T&;
+    /// @brief A reference to a const element.
+    using const_reference = const T&;
+    /// @brief A bidirectional iterator in FIFO order.
+    using iterator = BasicIterator<false>;
+    /// @brief A read-only bidirectional iterator in FIFO order.
+    using const_iterator = BasicIterator<true>;
+
+    /// @brief An empty queue. Allocates nothing.
+    /// @complexity O(1).
+    Queue() noexcept = default;
+
+    /// @brief A queue holding `values`, the first one at the front.
+    /// @param values the initial elements.
+    /// @complexity O(n).
+    Queue(std::initializer_list<T> values) {
+        reserve(values.size());
+        for (const T& value : values) {
+            push(value);
+        }
+    }
+
+    /// @brief A copy of `other`, unwrapped so that its front is slot 0.
+    /// @param other the queue to copy.
+    /// @complexity O(n).
+    /// @exceptionsafety Strong: if an element's copy throws, nothing leaks.
+    Queue(const Queue& other) {
+        if (other.m_size == 0) {
+            return;
+        }
+        const size_type capacity = std::bit_ceil(other.m_size);
+        T* fresh = detail::allocate_uninitialized<T>(capacity);
+        try {
+            std::uninitialized_copy(other.begin(), other.end(), fresh);
+        } catch (...) {
+            detail::deallocate(fresh, capacity);
+            throw;
+        }
+        m_data = fresh;
+        m_capacity = capacity;
+        m_size = other.m_size;
+    }
+
+    /// @brief Takes over the storage of `other`, which is left empty.
+    /// @param other the queue to move from.
+    /// @complexity O(1).
+    Queue(Queue&& other) noexcept
+        : m_data(std::exchange(other.m_data, nullptr)),
+          m_head(std::exchange(other.m_head, 0)),
+          m_size(std::exchange(other.m_size, 0)),
+          m_capacity(std::exchange(other.m_capacity, 0)) {}
+
+    /// @brief Replaces the contents with a copy of `other`.
+    /// @param other the queue to copy.
+    /// @return `*this`.
+    /// @complexity O(n).
+    /// @exceptionsafety Strong (copy, then swap). Self-assignment is a no-op.
+    Queue& operator=(const Queue& other) {
+        if (this != &other) {
+            Queue copy(other);
+            swap(copy);
+        }
+        return *this;
+    }
+
+    /// @brief Replaces the contents with those of `other`, which is left empty.
+    /// @param other the queue to move from.
+    /// @return `*this`.
+    /// @complexity O(n) to destroy the old elements.
+    Queue& operator=(Queue&& other) noexcept {
+        if (this != &other) {
+            Queue taken(std::move(other));
+            swap(taken);
+        }
+        return *this;
+    }
+
+    /// @brief Destroys every element once and frees the storage.
+    ~Queue() {
+        clear();
+        detail::deallocate(m_data, m_capacity);
+    }
+
+    /// @brief Appends a copy of `value` at the back.
+    /// @param value the element to copy.
+    /// @complexity Amortised O(1).
+    /// @invalidation All iterators and references if it grows; else only `end()`.
+    /// @exceptionsafety Strong.
+    void push(const T& value) { emplace(value); }
+
+    /// @brief Appends `value` at the back, moving it.
+    /// @param value the element to move.
+    /// @complexity Amortised O(1).
+    /// @invalidation All iterators and references if it grows; else only `end()`.
+    /// @exceptionsafety Strong.
+    void push(T&& value) { emplace(std::move(value)); }
+
+    /// @brief Constructs a new back element in place from `args`.
+    /// @param args the constructor arguments; they may refer to an element of
+    ///        this queue.
+    /// @return the new back element.
+    /// @complexity Amortised O(1).
+    /// @invalidation All iterators and references if it grows; else only `end()`.
+    /// @exceptionsafety Strong.
+    template <class... Args>
+    T& emplace(Args&&... args) {
+        if (m_size == m_capacity) {
+            return emplace_growing(std::forward<Args>(args)...);
+        }
+        T* slot = std::construct_at(m_data + slot_of(m_size), std::forward<Args>(args)...);
+        ++m_size;
+        return *slot;
+    }
+
+    /// @brief Destroys the front element, the one pushed first.
+    /// @throws std::out_of_range if the queue is empty.
+    /// @complexity O(1).
+    /// @invalidation Iterators and references to the front element.
+    void pop() {
+        require_not_empty("pop");
+        std::destroy_at(m_data + m_head);
+        m_head = (m_head + 1) & mask();
+        --m_size;
+    }
+
+    /// @brief The front element: the oldest, next to be popped.
+    /// @return a reference to it.
+    /// @throws std::out_of_range if the queue is empty.
+    /// @complexity O(1).
+    [[nodiscard]] T& front() {
+        require_not_empty("front");
+        return m_data[m_head];
+    }
+
+    /// @brief The front element, read-only.
+    /// @return a reference to it.
+    /// @throws std::out_of_range if the queue is empty.
+    /// @complexity O(1).
+    [[nodiscard]] const T& front() const {
+        require_not_empty("front");
+        return m_data[m_head];
+    }
+
+    /// @brief The back element: the newest.
+    /// @return a reference to it.
+    /// @throws std::out_of_range if the queue is empty.
+    /// @complexity O(1).
+    [[nodiscard]] T& back() {
+        require_not_empty("back");
+        return m_data[slot_of(m_size - 1)];
+    }
+
+    /// @brief The back element, read-only.
+    /// @return a reference to it.
+    /// @throws std::out_of_range if the queue is empty.
+    /// @complexity O(1).
+    [[nodiscard]] const T& back() const {
+        require_not_empty("back");
+        return m_data[slot_of(m_size - 1)];
+    }
+
+    /// @brief The number of elements.
+    /// @return the element count.
+    /// @complexity O(1).
+    [[nodiscard]] size_type size() const noexcept { return m_size; }
+
+    /// @brief Whether the queue holds no element.
+    /// @return `size() == 0`.
+    /// @complexity O(1).
+    [[nodiscard]] bool empty() const noexcept { return m_size == 0; }
+
+    /// @brief How many elements fit before the next push has to allocate.
+    /// @return the capacity: 0 or a power of two.
+    /// @complexity O(1).
+    [[nodiscard]] size_type capacity() const noexcept { return m_capacity; }
+
+    /// @brief Makes room for at least `wanted` elements (rounded up to a power of two).
+    /// @param wanted the capacity to reach; a smaller value does nothing.
+    /// @throws std::length_error if `wanted` exceeds what can be allocated.
+    /// @complexity O(size) if it grows, else O(1).
+    /// @invalidation All iterators and references if it grows.
+    /// @exceptionsafety Strong.
+    void reserve(size_type wanted) {
+        if (wanted > m_capacity) {
+            detail::require_allocatable<T>(wanted);
+            reallocate(std::bit_ceil(wanted));
+        }
+    }
+
+    /// @brief Destroys every element; the capacity stays.
+    /// @complexity O(n).
+    /// @invalidation All iterators and references.
+    void clear() noexcept {
+        for (size_type i = 0; i < m_size; ++i) {
+            std::destroy_at(m_data + slot_of(i));
+        }
+        m_head = 0;
+        m_size = 0;
+    }
+
+    /// @brief Exchanges the contents of two queues.
+    /// @param other the other queue.
+    /// @complexity O(1).
+    /// @invalidation None: iterators now refer into the other queue.
+    void swap(Queue& other) noexcept {
+        std::swap(m_data, other.m_data);
+        std::swap(m_head, other.m_head);
+        std::swap(m_size, other.m_size);
+        std::swap(m_capacity, other.m_capacity);
+    }
+
+    /// @brief Exchanges the contents of two queues.
+    /// @param a one queue.
+    /// @param b the other.
+    friend void swap(Queue& a, Queue& b) noexcept { a.swap(b); }
+
+    /// @brief The front element's position.
+    /// @return an iterator to the front, or `end()` if empty.
+    [[nodiscard]] iterator begin() noexcept { return iterator(this, 0); }
+    /// @brief One past the back.
+    /// @return the end iterator.
+    [[nodiscard]] iterator end() noexcept { return iterator(this, m_size); }
+    /// @brief The front element's position, read-only.
+    /// @return an iterator to the front, or `end()` if empty.
+    [[nodiscard]] const_iterator begin() const noexcept { return const_iterator(this, 0); }
+    /// @brief One past the back, read-only.
+    /// @return the end iterator.
+    [[nodiscard]] const_iterator end() const noexcept { return const_iterator(this, m_size); }
+    /// @brief The front element's position, read-only.
+    /// @return an iterator to the front, or `cend()` if empty.
+    [[nodiscard]] const_iterator cbegin() const noexcept { return begin(); }
+    /// @brief One past the back, read-only.
+    /// @return the end iterator.
+    [[nodiscard]] const_iterator cend() const noexcept { return end(); }
+
+    /// @brief Whether two queues hold equal elements in the same order.
+    /// @param a one queue.
+    /// @param b the other.
+    /// @return true if they are equal; capacity and wrap position do not matter.
+    /// @complexity O(n).
+    friend bool operator==(const Queue& a, const Queue& b) {
+        return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin());
+    }
+
+    /// @brief Verifies the class invariants listed above.
+    /// @throws InvariantViolation naming the first invariant that fails.
+    /// @complexity O(1).
+    void check_invariants() const {
+        detail::require_invariant(m_size <= m_capacity, "Queue: size exceeds capacity");
+        detail::require_invariant(std::has_single_bit(m_capacity) || m_capacity == 0,
+                                  "Queue: capacity is 0 or a power of two");
+        detail::require_invariant((m_data == nullptr) == (m_capacity == 0),
+                                  "Queue: storage is present exactly when capacity > 0");
+        detail::require_invariant(m_capacity == 0 ? m_head == 0 : m_head < m_capacity,
+                                  "Queue: head lies inside the buffer");
+    }
+
+private:
+    // The i-th element in FIFO order lives in this slot. The mask makes the
+    // wrap-around free; with capacity 0 it is only ever called with i == 0.
+    [[nodiscard]] size_type slot_of(size_type i) const noexcept { return (m_head + i) & mask(); }
+    [[nodiscard]] size_type mask() const noexcept { return m_capacity - 1; }
+
+    void require_not_empty(const char* operation) const {
+        if (m_size == 0) {
+            throw std::out_of_range(std::string("telechat::Queue::") + operation +
+                                    " on an empty queue");
+        }
+    }
+
+    // The new element goes into the new block first, so `args` may refer to
+    // an old element; then the old elements move across in FIFO order.
+    template <class... Args>
+    T& emplace_growing(Args&&... args) {
+        const size_type new_capacity = detail::grown_capacity<T>(m_capacity, m_size + 1);
+        T* fresh = detail::allocate_uninitialized<T>(new_capacity);
+        T* slot = nullptr;
+        try {
+            slot = std::construct_at(fresh + m_size, std::forward<Args>(args)...);
+            try {
+                move_elements_into(fresh);
+            } catch (...) {
+                std::destroy_at(slot);
+                throw;
+            }
+        } catch (...) {
+            detail::deallocate(fresh, new_capacity);
+            throw;
+        }
+        adopt(fresh, new_capacity);
+        ++m_size;
+        return *slot;
+    }
+
+    void reallocate(size_type new_capacity) {
+        T* fresh = detail::allocate_uninitialized<T>(new_capacity);
+        try {
+            move_elements_into(fresh);
+        } catch (...) {
+            detail::deallocate(fresh, new_capacity);
+            throw;
+        }
+        adopt(fresh, new_capacity);
+    }
+
+    void move_elements_into(T* fresh) {
+        detail::relocate_or_copy(fresh, m_size,
+                                 [this](size_type i) -> T& { return m_data[slot_of(i)]; });
+    }
+
+    // Replaces the storage with `fresh`, whose slots [0, m_size) already hold
+    // the elements in FIFO order.
+    void adopt(T* fresh, size_type new_capacity) noexcept {
+        const size_type count = m_size;
+        clear();
+        detail::deallocate(m_data, m_capacity);
+        m_data = fresh;
+        m_capacity = new_capacity;
+        m_size = count;
+    }
+
+    T* m_data = nullptr;
+    size_type m_head = 0;
+    size_type m_size = 0;
+    size_type m_capacity = 0;
+};
+
+/// @brief Queue's iterator: a queue and a position counted from the front.
+///
+/// Counting from the front rather than holding a slot pointer makes
+/// wrap-around invisible: `*it` is element `m_index` in FIFO order.
+template <class T>
+template <bool IsConst>
+class Queue<T>::BasicIterator {
+    using QueuePointer = std::conditional_t<IsConst, const Queue*, Queue*>;
+
+public:
+    /// @brief Bidirectional.
+    using iterator_category = std::bidirectional_iterator_tag;
+    /// @brief The element type.
+    using value_type = T;
+    /// @brief The distance type.
+    using difference_type = std::ptrdiff_t;
+    /// @brief A pointer to an element.
+    using pointer = std::conditional_t<IsConst, const T*, T*>;
+    /// @brief A reference to an element.
+    using reference = std::conditional_t<IsConst, const T&, T&>;
+
+    /// @brief A singular iterator; only assignment and destruction are valid.
+    BasicIterator() noexcept = default;
+
+    /// @brief Converts an iterator to a const_iterator.
+    /// @param other the mutable iterator.
+    template <bool OtherConst>
+        requires(IsConst && !OtherConst)
+    BasicIterator(const BasicIterator<OtherConst>& other) noexcept  // NOLINT(google-explicit-constructor)
+        : m_queue(other.m_queue), m_index(other.m_index) {}
+
+    /// @brief The element at this position.
+    /// @return a reference to it.
+    reference operator*() const noexcept { return m_queue->m_data[m_queue->slot_of(m_index)]; }
+    /// @brief The element at this position.
+    /// @return a pointer to it.
+    pointer operator->() const noexcept { return &**this; }
+
+    /// @brief Advances towards the back.
+    /// @return `*this`.
+    BasicIterator& operator++() noexcept {
+        ++m_index;
+        return *this;
+    }
+    /// @brief Advances towards the back.
+    /// @return the iterator before the step.
+    BasicIterator operator++(int) noexcept {
+        BasicIterator before = *this;
+        ++m_index;
+        return before;
+    }
+    /// @brief Steps back towards the front.
+    /// @return `*this`.
+    BasicIterator& operator--() noexcept {
+        --m_index;
+        return *this;
+    }
+    /// @brief Steps back towards the front.
+    /// @return the iterator before the step.
+    BasicIterator operator--(int) noexcept {
+        BasicIterator before = *this;
+        --m_index;
+        return before;
+    }
+
+    /// @brief Whether two iterators denote the same position.
+    /// @param a one iterator.
+    /// @param b the other.
+    /// @return true if equal.
+    friend bool operator==(const BasicIterator& a, const BasicIterator& b) noexcept {
+        return a.m_queue == b.m_queue && a.m_index == b.m_index;
+    }
+
+private:
+    friend class Queue;
+    template <bool>
+    friend class BasicIterator;
+
+    BasicIterator(QueuePointer queue, size_type index) noexcept : m_queue(queue), m_index(index) {}
+
+    QueuePointer m_queue = nullptr;
+    size_type m_index = 0;
+};
+
+}  // namespace telechat
