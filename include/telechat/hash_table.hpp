@@ -178,11 +178,16 @@ struct HashTableStats {
  * Every insert gives the strong guarantee: if hashing, comparing, allocating
  * or constructing throws, the table holds what it held before (only its
  * `bucket_count()` may have grown). `at` throws `std::out_of_range` for a
- * missing key. An erase gives the basic guarantee if moving the last element
- * can throw, else it never throws. Copy assignment is strong.
+ * missing key. An erase that throws (only the hash can) changes nothing;
+ * moving the last element into the erased one's place must not throw: if
+ * it does, the dense array cannot be repaired and std::terminate is called.
+ * Copy assignment is strong.
  *
  * Allocators are not supported. At most 2^32 - 1 elements
  * (`std::length_error` beyond).
+ *
+ * @see @ref hash_table_guide "The HashTable guide": the design and its
+ *      alternatives, and how to read stats().
  */
 template <class K, class V, class Hash = std::hash<K>, class KeyEqual = std::equal_to<K>>
 class HashTable {
@@ -425,7 +430,10 @@ public:
     /// @param args the pair's constructor arguments.
     /// @return the element with that key, and whether it was inserted.
     /// @complexity Expected amortised O(1).
-    /// @invalidation See the class notes: all if the value array grows, else `end()`.
+    /// @invalidation See the class notes: all if the value array grows, else
+    ///               `end()`. The pair is built before its key is known, so the
+    ///               array may grow even when the key is already present
+    ///               (`try_emplace` never does that).
     /// @exceptionsafety Strong.
     template <class... Args>
     std::pair<iterator, bool> emplace(Args&&... args) {
@@ -607,10 +615,18 @@ public:
         if (!(limit >= 0.05F && limit <= 0.95F)) {
             throw std::invalid_argument("telechat::HashTable::max_load_factor must be in [0.05, 0.95]");
         }
-        m_max_load_factor = limit;
-        m_index.set_element_limit(Sizing::element_limit(bucket_count(), limit));
-        if (size() > m_index.element_limit()) {
-            rebuild_index(Sizing::bucket_count_for(size(), limit));
+        const float previous = std::exchange(m_max_load_factor, limit);
+        if (size() > Sizing::element_limit(bucket_count(), limit)) {
+            // Rebuild before anything else changes: if hashing throws, the
+            // old limit and index stay, and so do the invariants.
+            try {
+                rebuild_index(Sizing::bucket_count_for(size(), limit));
+            } catch (...) {
+                m_max_load_factor = previous;
+                throw;
+            }
+        } else {
+            m_index.set_element_limit(Sizing::element_limit(bucket_count(), limit));
         }
     }
 
@@ -877,15 +893,22 @@ private:
     // Removes the entry in `bucket`, which names `index`. The last value
     // moves into the hole so that the value array stays dense.
     void erase_at(size_type bucket, std::uint32_t index) {
-        m_index.erase(bucket);
         const auto last = static_cast<std::uint32_t>(size() - 1);
+        value_type* values = m_values.begin();
+        // Hash the last key before the index changes: if the hash throws,
+        // the table is still exactly as it was.
+        const std::uint64_t last_hash = index != last ? hash_of(values[last].first) : 0;
+        m_index.erase(bucket);
         if (index != last) {
-            value_type* values = m_values.begin();
-            m_index.retarget(hash_of(values[last].first), last, index);
-            values[index] = std::move(values[last]);
+            m_index.retarget(last_hash, last, index);
+            fill_hole(values[index], values[last]);
         }
         m_values.pop();
     }
+
+    // noexcept on purpose: a move that throws half-way would leave a value
+    // no bucket names, so the program stops rather than run on corrupted.
+    static void fill_hole(value_type& hole, value_type& last) noexcept { hole = std::move(last); }
 
     void check_bucket(size_type position, const detail::Bucket& here) const {
         const value_type& value = m_values.begin()[here.value_index];

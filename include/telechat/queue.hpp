@@ -25,29 +25,35 @@ namespace telechat {
  *           types work.
  *
  * ## How it works
- * The elements live in one heap block used as a circle. `m_head` is the slot
- * of the front element, and the others follow it, wrapping from the last
- * slot back to slot 0. A push constructs at slot `(m_head + m_size) % capacity`,
- * a pop destroys the front and advances `m_head`; nothing ever shifts. The
- * capacity is a power of two, so "modulo capacity" is a bit mask. Only when
+ * The elements live in one heap block used as a circle. Two counters say
+ * where they are: `m_head` counts the pops and `m_tail` the pushes since the
+ * block was allocated, so the queue holds `m_tail - m_head` elements, the
+ * front one in slot `m_head % capacity`, the others after it, wrapping from
+ * the last slot back to slot 0. A push constructs in slot `m_tail % capacity`
+ * and advances `m_tail`; a pop destroys the front and advances `m_head`;
+ * nothing ever shifts. (Counting instead of wrapping lets an iterator name
+ * an element by its unwrapped position, which a pop does not change; and a
+ * push writes only `m_tail`, a pop only `m_head`.) The capacity is a power
+ * of two, so "modulo capacity" is a bit mask. Only when
  * the circle is full does a push allocate a block twice as large and move
  * the elements into it, front first, unwrapping them.
  *
  * @code
- *   capacity 8, m_head 6, m_size 4: the queue wraps around the end
+ *   capacity 8, m_head 6, m_tail 10: four elements, wrapping around the end
  *
  *     slot:   0      1      2      3      4      5      6      7
  *          +------+------+------+------+------+------+------+------+
  *          |  e2  |  e3  |      |      |      |      |  e0  |  e1  |
  *          +------+------+------+------+------+------+------+------+
  *                   back   ^ next push                 front
- *                          = (6 + 4) & 7 = 2
+ *                          = 10 & 7 = 2
  * @endcode
  *
- * @invariant `m_size <= capacity()`, and the capacity is 0 or a power of two.
- * @invariant `m_head < capacity()` whenever the capacity is not 0, else `m_head == 0`.
- * @invariant Exactly the slots `(m_head + i) & (capacity() - 1)` for `i` in
- *            `[0, m_size)` hold live objects, in FIFO order.
+ * @invariant `m_head <= m_tail` and `m_tail - m_head <= capacity()`; the
+ *            capacity is 0 or a power of two.
+ * @invariant `m_head == m_tail == 0` when the capacity is 0.
+ * @invariant Exactly the slots `p & (capacity() - 1)` for `p` in
+ *            `[m_head, m_tail)` hold live objects, in FIFO order.
  *
  * ## Complexity
  * | operation                                   | cost                               |
@@ -65,9 +71,10 @@ namespace telechat {
  * Iterators visit the elements front to back (FIFO order). A push or emplace
  * that grows the capacity, and a `reserve` that grows it, invalidates every
  * iterator and reference; any other push invalidates only `end()`. A pop
- * invalidates the iterators and references to the front element (the other
- * elements do not move). `clear` invalidates all of them. `swap` keeps them
- * valid, now referring into the other queue.
+ * invalidates only the iterators and references to the front element: the
+ * other elements do not move, and an iterator names a slot of the buffer,
+ * not a distance from the front. `clear` invalidates all of them. `swap`
+ * keeps them valid, now referring into the other queue.
  *
  * ## Exception safety
  * A push or emplace that has to grow gives the strong guarantee: the old
@@ -78,6 +85,8 @@ namespace telechat {
  * destructor never throw.
  *
  * Allocators are not supported: the storage comes from `std::allocator<T>`.
+ *
+ * @see @ref queue_guide "The Queue guide": the design, and why a ring buffer.
  */
 template <class T>
 class Queue {
@@ -117,10 +126,10 @@ public:
     /// @complexity O(n).
     /// @exceptionsafety Strong: if an element's copy throws, nothing leaks.
     Queue(const Queue& other) {
-        if (other.m_size == 0) {
+        if (other.empty()) {
             return;
         }
-        const size_type capacity = std::bit_ceil(other.m_size);
+        const size_type capacity = std::bit_ceil(other.size());
         T* fresh = detail::allocate_uninitialized<T>(capacity);
         try {
             std::uninitialized_copy(other.begin(), other.end(), fresh);
@@ -130,7 +139,7 @@ public:
         }
         m_data = fresh;
         m_capacity = capacity;
-        m_size = other.m_size;
+        m_tail = other.size();
     }
 
     /// @brief Takes over the storage of `other`, which is left empty.
@@ -139,7 +148,7 @@ public:
     Queue(Queue&& other) noexcept
         : m_data(std::exchange(other.m_data, nullptr)),
           m_head(std::exchange(other.m_head, 0)),
-          m_size(std::exchange(other.m_size, 0)),
+          m_tail(std::exchange(other.m_tail, 0)),
           m_capacity(std::exchange(other.m_capacity, 0)) {}
 
     /// @brief Replaces the contents with a copy of `other`.
@@ -196,11 +205,11 @@ public:
     /// @exceptionsafety Strong.
     template <class... Args>
     T& emplace(Args&&... args) {
-        if (m_size == m_capacity) {
+        if (size() == m_capacity) {
             return emplace_growing(std::forward<Args>(args)...);
         }
-        T* slot = std::construct_at(m_data + slot_of(m_size), std::forward<Args>(args)...);
-        ++m_size;
+        T* slot = std::construct_at(m_data + (m_tail & mask()), std::forward<Args>(args)...);
+        ++m_tail;
         return *slot;
     }
 
@@ -210,9 +219,8 @@ public:
     /// @invalidation Iterators and references to the front element.
     void pop() {
         require_not_empty("pop");
-        std::destroy_at(m_data + m_head);
-        m_head = (m_head + 1) & mask();
-        --m_size;
+        std::destroy_at(m_data + (m_head & mask()));
+        ++m_head;
     }
 
     /// @brief The front element: the oldest, next to be popped.
@@ -221,7 +229,7 @@ public:
     /// @complexity O(1).
     [[nodiscard]] T& front() {
         require_not_empty("front");
-        return m_data[m_head];
+        return m_data[m_head & mask()];
     }
 
     /// @brief The front element, read-only.
@@ -230,7 +238,7 @@ public:
     /// @complexity O(1).
     [[nodiscard]] const T& front() const {
         require_not_empty("front");
-        return m_data[m_head];
+        return m_data[m_head & mask()];
     }
 
     /// @brief The back element: the newest.
@@ -239,7 +247,7 @@ public:
     /// @complexity O(1).
     [[nodiscard]] T& back() {
         require_not_empty("back");
-        return m_data[slot_of(m_size - 1)];
+        return m_data[(m_tail - 1) & mask()];
     }
 
     /// @brief The back element, read-only.
@@ -248,18 +256,18 @@ public:
     /// @complexity O(1).
     [[nodiscard]] const T& back() const {
         require_not_empty("back");
-        return m_data[slot_of(m_size - 1)];
+        return m_data[(m_tail - 1) & mask()];
     }
 
     /// @brief The number of elements.
     /// @return the element count.
     /// @complexity O(1).
-    [[nodiscard]] size_type size() const noexcept { return m_size; }
+    [[nodiscard]] size_type size() const noexcept { return m_tail - m_head; }
 
     /// @brief Whether the queue holds no element.
     /// @return `size() == 0`.
     /// @complexity O(1).
-    [[nodiscard]] bool empty() const noexcept { return m_size == 0; }
+    [[nodiscard]] bool empty() const noexcept { return m_tail == m_head; }
 
     /// @brief How many elements fit before the next push has to allocate.
     /// @return the capacity: 0 or a power of two.
@@ -283,21 +291,21 @@ public:
     /// @complexity O(n).
     /// @invalidation All iterators and references.
     void clear() noexcept {
-        for (size_type i = 0; i < m_size; ++i) {
-            std::destroy_at(m_data + slot_of(i));
+        for (size_type position = m_head; position != m_tail; ++position) {
+            std::destroy_at(m_data + (position & mask()));
         }
         m_head = 0;
-        m_size = 0;
+        m_tail = 0;
     }
 
     /// @brief Exchanges the contents of two queues.
     /// @param other the other queue.
     /// @complexity O(1).
-    /// @invalidation None: iterators now refer into the other queue.
+    /// @invalidation None: iterators and references now refer into the other queue.
     void swap(Queue& other) noexcept {
         std::swap(m_data, other.m_data);
         std::swap(m_head, other.m_head);
-        std::swap(m_size, other.m_size);
+        std::swap(m_tail, other.m_tail);
         std::swap(m_capacity, other.m_capacity);
     }
 
@@ -308,16 +316,20 @@ public:
 
     /// @brief The front element's position.
     /// @return an iterator to the front, or `end()` if empty.
-    [[nodiscard]] iterator begin() noexcept { return iterator(this, 0); }
+    [[nodiscard]] iterator begin() noexcept { return iterator(m_data, mask(), m_head); }
     /// @brief One past the back.
     /// @return the end iterator.
-    [[nodiscard]] iterator end() noexcept { return iterator(this, m_size); }
+    [[nodiscard]] iterator end() noexcept { return iterator(m_data, mask(), m_tail); }
     /// @brief The front element's position, read-only.
     /// @return an iterator to the front, or `end()` if empty.
-    [[nodiscard]] const_iterator begin() const noexcept { return const_iterator(this, 0); }
+    [[nodiscard]] const_iterator begin() const noexcept {
+        return const_iterator(m_data, mask(), m_head);
+    }
     /// @brief One past the back, read-only.
     /// @return the end iterator.
-    [[nodiscard]] const_iterator end() const noexcept { return const_iterator(this, m_size); }
+    [[nodiscard]] const_iterator end() const noexcept {
+        return const_iterator(m_data, mask(), m_tail);
+    }
     /// @brief The front element's position, read-only.
     /// @return an iterator to the front, or `cend()` if empty.
     [[nodiscard]] const_iterator cbegin() const noexcept { return begin(); }
@@ -338,37 +350,37 @@ public:
     /// @throws InvariantViolation naming the first invariant that fails.
     /// @complexity O(1).
     void check_invariants() const {
-        detail::require_invariant(m_size <= m_capacity, "Queue: size exceeds capacity");
+        detail::require_invariant(m_head <= m_tail && size() <= m_capacity,
+                                  "Queue: size within the capacity");
         detail::require_invariant(std::has_single_bit(m_capacity) || m_capacity == 0,
                                   "Queue: capacity is 0 or a power of two");
         detail::require_invariant((m_data == nullptr) == (m_capacity == 0),
                                   "Queue: storage is present exactly when capacity > 0");
-        detail::require_invariant(m_capacity == 0 ? m_head == 0 : m_head < m_capacity,
-                                  "Queue: head lies inside the buffer");
+        detail::require_invariant(m_capacity != 0 || (m_head == 0 && m_tail == 0),
+                                  "Queue: without a buffer, both counters are 0");
     }
 
 private:
-    // The i-th element in FIFO order lives in this slot. The mask makes the
-    // wrap-around free; with capacity 0 it is only ever called with i == 0.
-    [[nodiscard]] size_type slot_of(size_type i) const noexcept { return (m_head + i) & mask(); }
+    // A counter's slot is the counter modulo the capacity: with a power of
+    // two, a mask, so the wrap-around costs nothing.
     [[nodiscard]] size_type mask() const noexcept { return m_capacity - 1; }
 
     void require_not_empty(const char* operation) const {
-        if (m_size == 0) {
-            throw std::out_of_range(std::string("telechat::Queue::") + operation +
-                                    " on an empty queue");
+        if (empty()) [[unlikely]] {
+            detail::throw_empty("Queue", operation);
         }
     }
 
     // The new element goes into the new block first, so `args` may refer to
     // an old element; then the old elements move across in FIFO order.
+    // Out of line: the rare slow path stays out of the caller's hot loop.
     template <class... Args>
-    T& emplace_growing(Args&&... args) {
-        const size_type new_capacity = detail::grown_capacity<T>(m_capacity, m_size + 1);
+    [[gnu::noinline]] T& emplace_growing(Args&&... args) {
+        const size_type new_capacity = detail::grown_capacity<T>(m_capacity, size() + 1);
         T* fresh = detail::allocate_uninitialized<T>(new_capacity);
         T* slot = nullptr;
         try {
-            slot = std::construct_at(fresh + m_size, std::forward<Args>(args)...);
+            slot = std::construct_at(fresh + size(), std::forward<Args>(args)...);
             try {
                 move_elements_into(fresh);
             } catch (...) {
@@ -380,7 +392,7 @@ private:
             throw;
         }
         adopt(fresh, new_capacity);
-        ++m_size;
+        ++m_tail;
         return *slot;
     }
 
@@ -395,36 +407,53 @@ private:
         adopt(fresh, new_capacity);
     }
 
+    // The elements sit in at most two runs: from the front to the end of the
+    // block, then from slot 0. Each run moves as one range.
     void move_elements_into(T* fresh) {
-        detail::relocate_or_copy(fresh, m_size,
-                                 [this](size_type i) -> T& { return m_data[slot_of(i)]; });
+        if (empty()) {
+            return;
+        }
+        const size_type front = m_head & mask();
+        const size_type first_run = std::min(size(), m_capacity - front);
+        detail::relocate_or_copy_range(fresh, m_data + front, first_run);
+        try {
+            detail::relocate_or_copy_range(fresh + first_run, m_data, size() - first_run);
+        } catch (...) {
+            std::destroy_n(fresh, first_run);
+            throw;
+        }
     }
 
-    // Replaces the storage with `fresh`, whose slots [0, m_size) already hold
-    // the elements in FIFO order.
+    // Replaces the storage with `fresh`, whose first size() slots already
+    // hold the elements in FIFO order.
     void adopt(T* fresh, size_type new_capacity) noexcept {
-        const size_type count = m_size;
-        clear();
+        const size_type count = size();
+        if constexpr (detail::relocation_destroys_source<T>) {
+            m_head = 0;  // the old block's elements were moved out and destroyed
+        } else {
+            clear();  // the old copies
+        }
         detail::deallocate(m_data, m_capacity);
         m_data = fresh;
         m_capacity = new_capacity;
-        m_size = count;
+        m_tail = count;
     }
 
     T* m_data = nullptr;
-    size_type m_head = 0;
-    size_type m_size = 0;
+    size_type m_head = 0;  // pops since the block was allocated
+    size_type m_tail = 0;  // pushes since the block was allocated
     size_type m_capacity = 0;
 };
 
-/// @brief Queue's iterator: a queue and a position counted from the front.
+/// @brief Queue's iterator: the buffer and an unwrapped position in it.
 ///
-/// Counting from the front rather than holding a slot pointer makes
-/// wrap-around invisible: `*it` is element `m_index` in FIFO order.
+/// The position only grows as the iterator advances; masking it on each
+/// access makes the wrap-around invisible, and since it names a slot rather
+/// than a distance from the front, a pop does not move it.
 template <class T>
 template <bool IsConst>
 class Queue<T>::BasicIterator {
-    using QueuePointer = std::conditional_t<IsConst, const Queue*, Queue*>;
+    using Storage = std::conditional_t<IsConst, const T*, T*>;
 
 public:
     /// @brief Bidirectional.
@@ -446,11 +475,11 @@ public:
     template <bool OtherConst>
         requires(IsConst && !OtherConst)
     BasicIterator(const BasicIterator<OtherConst>& other) noexcept  // NOLINT(google-explicit-constructor)
-        : m_queue(other.m_queue), m_index(other.m_index) {}
+        : m_data(other.m_data), m_mask(other.m_mask), m_position(other.m_position) {}
 
     /// @brief The element at this position.
     /// @return a reference to it.
-    reference operator*() const noexcept { return m_queue->m_data[m_queue->slot_of(m_index)]; }
+    reference operator*() const noexcept { return m_data[m_position & m_mask]; }
     /// @brief The element at this position.
     /// @return a pointer to it.
     pointer operator->() const noexcept { return &**this; }
@@ -458,27 +487,27 @@ public:
     /// @brief Advances towards the back.
     /// @return `*this`.
     BasicIterator& operator++() noexcept {
-        ++m_index;
+        ++m_position;
         return *this;
     }
     /// @brief Advances towards the back.
     /// @return the iterator before the step.
     BasicIterator operator++(int) noexcept {
         BasicIterator before = *this;
-        ++m_index;
+        ++m_position;
         return before;
     }
     /// @brief Steps back towards the front.
     /// @return `*this`.
     BasicIterator& operator--() noexcept {
-        --m_index;
+        --m_position;
         return *this;
     }
     /// @brief Steps back towards the front.
     /// @return the iterator before the step.
     BasicIterator operator--(int) noexcept {
         BasicIterator before = *this;
-        --m_index;
+        --m_position;
         return before;
     }
 
@@ -487,7 +516,7 @@ public:
     /// @param b the other.
     /// @return true if equal.
     friend bool operator==(const BasicIterator& a, const BasicIterator& b) noexcept {
-        return a.m_queue == b.m_queue && a.m_index == b.m_index;
+        return a.m_data == b.m_data && a.m_position == b.m_position;
     }
 
 private:
@@ -495,10 +524,12 @@ private:
     template <bool>
     friend class BasicIterator;
 
-    BasicIterator(QueuePointer queue, size_type index) noexcept : m_queue(queue), m_index(index) {}
+    BasicIterator(Storage data, size_type mask, size_type position) noexcept
+        : m_data(data), m_mask(mask), m_position(position) {}
 
-    QueuePointer m_queue = nullptr;
-    size_type m_index = 0;
+    Storage m_data = nullptr;
+    size_type m_mask = 0;
+    size_type m_position = 0;
 };
 
 }  // namespace telechat

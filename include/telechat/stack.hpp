@@ -69,6 +69,8 @@ namespace telechat {
  * pop, clear and the destructor never throw.
  *
  * Allocators are not supported: the storage comes from `std::allocator<T>`.
+ *
+ * @see @ref stack_guide "The Stack guide": the design, and why one contiguous array.
  */
 template <class T>
 class Stack {
@@ -104,15 +106,20 @@ public:
     /// @param other the stack to copy.
     /// @complexity O(n).
     /// @exceptionsafety Strong: if an element's copy throws, nothing leaks.
-    Stack(const Stack& other)
-        : m_data(detail::allocate_uninitialized<T>(other.m_size)), m_capacity(other.m_size) {
+    Stack(const Stack& other) {
+        if (other.m_size == 0) {
+            return;  // allocates nothing
+        }
+        T* fresh = detail::allocate_uninitialized<T>(other.m_size);
         try {
-            std::uninitialized_copy_n(other.m_data, other.m_size, m_data);
+            std::uninitialized_copy_n(other.m_data, other.m_size, fresh);
         } catch (...) {
-            detail::deallocate(m_data, m_capacity);
+            detail::deallocate(fresh, other.m_size);
             throw;
         }
+        m_data = fresh;
         m_size = other.m_size;
+        m_capacity = other.m_size;
     }
 
     /// @brief Takes over the storage of `other`, which is left empty.
@@ -300,23 +307,23 @@ public:
 
 private:
     void require_not_empty(const char* operation) const {
-        if (m_size == 0) {
-            throw std::out_of_range(std::string("telechat::Stack::") + operation +
-                                    " on an empty stack");
+        if (m_size == 0) [[unlikely]] {
+            detail::throw_empty("Stack", operation);
         }
     }
 
     // The new element is built in the new block before the old elements
     // move, so `args` may safely refer to one of them.
+    // Out of line: the rare slow path stays out of the caller's hot loop.
     template <class... Args>
-    T& emplace_growing(Args&&... args) {
+    [[gnu::noinline]] T& emplace_growing(Args&&... args) {
         const size_type new_capacity = detail::grown_capacity<T>(m_capacity, m_size + 1);
         T* fresh = detail::allocate_uninitialized<T>(new_capacity);
         T* slot = nullptr;
         try {
             slot = std::construct_at(fresh + m_size, std::forward<Args>(args)...);
             try {
-                detail::relocate_or_copy(fresh, m_size, [this](size_type i) -> T& { return m_data[i]; });
+                detail::relocate_or_copy_range(fresh, m_data, m_size);
             } catch (...) {
                 std::destroy_at(slot);
                 throw;
@@ -333,7 +340,7 @@ private:
     void reallocate(size_type new_capacity) {
         T* fresh = detail::allocate_uninitialized<T>(new_capacity);
         try {
-            detail::relocate_or_copy(fresh, m_size, [this](size_type i) -> T& { return m_data[i]; });
+            detail::relocate_or_copy_range(fresh, m_data, m_size);
         } catch (...) {
             detail::deallocate(fresh, new_capacity);
             throw;
@@ -342,9 +349,11 @@ private:
     }
 
     // Replaces the storage with `fresh`, whose first m_size slots already
-    // hold the elements.
+    // hold the elements (the old block's were moved out, or are copies).
     void adopt(T* fresh, size_type new_capacity) noexcept {
-        std::destroy_n(m_data, m_size);
+        if constexpr (!detail::relocation_destroys_source<T>) {
+            std::destroy_n(m_data, m_size);  // the old copies
+        }
         detail::deallocate(m_data, m_capacity);
         m_data = fresh;
         m_capacity = new_capacity;

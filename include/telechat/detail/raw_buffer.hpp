@@ -4,10 +4,12 @@
 #pragma once
 
 #include <cstddef>
+#include <cstring>
 #include <limits>
 #include <memory>
 #include <new>
 #include <stdexcept>
+#include <string>
 #include <type_traits>
 #include <utility>
 
@@ -77,6 +79,44 @@ void relocate_or_copy(T* destination, std::size_t count, SourceAt source) {
         std::destroy_n(destination, built);
         throw;
     }
+}
+
+/// Whether relocate_or_copy_range() ends the sources' lifetimes itself: it
+/// does whenever it moves (no copy can fail half-way), so a growing
+/// container walks its old block once instead of twice.
+template <class T>
+inline constexpr bool relocation_destroys_source =
+    std::is_trivially_copyable_v<T> || std::is_nothrow_move_constructible_v<T>;
+
+/// Moves `source[0]` ... `source[count - 1]` into raw storage at
+/// `destination`. When relocation_destroys_source<T>, each source is moved
+/// and destroyed in one pass (trivially copyable ones in one memcpy, as
+/// std::vector does) and nothing can throw. Otherwise they are copied with
+/// the strong guarantee of relocate_or_copy(), and the sources stay alive.
+template <class T>
+void relocate_or_copy_range(T* destination, T* source, std::size_t count) {
+    if constexpr (std::is_trivially_copyable_v<T>) {
+        if (count != 0) {
+            std::memcpy(static_cast<void*>(destination), static_cast<const void*>(source),
+                        count * sizeof(T));
+        }
+    } else if constexpr (std::is_nothrow_move_constructible_v<T>) {
+        for (std::size_t i = 0; i < count; ++i) {
+            std::construct_at(destination + i, std::move(source[i]));
+            std::destroy_at(source + i);
+        }
+    } else {
+        relocate_or_copy(destination, count, [source](std::size_t i) -> T& { return source[i]; });
+    }
+}
+
+/// Throws std::out_of_range for `operation` on an empty container. Kept out
+/// of line and marked cold, so the check at each call site stays a single
+/// predictable branch and the callers stay small enough to inline.
+[[noreturn, gnu::cold, gnu::noinline]] inline void throw_empty(const char* container,
+                                                               const char* operation) {
+    throw std::out_of_range(std::string("telechat::") + container + "::" + operation +
+                            " on an empty " + (container[0] == 'Q' ? "queue" : "stack"));
 }
 
 /// Raises InvariantViolation with `message` unless `holds`.

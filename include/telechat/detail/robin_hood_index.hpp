@@ -78,7 +78,9 @@ public:
           m_bucket_count(other.m_bucket_count),
           m_element_limit(other.m_element_limit),
           m_sizing(other.m_sizing) {
-        std::copy_n(other.m_buckets.get(), m_bucket_count, m_buckets.get());
+        if (m_bucket_count != 0) {
+            std::copy_n(other.m_buckets.get(), m_bucket_count, m_buckets.get());
+        }
     }
 
     RobinHoodIndex(RobinHoodIndex&& other) noexcept

@@ -1,0 +1,1409 @@
+// Unit tests of telechat::HashTable: every public member, growth and
+// rehashing, the load factor, erase while iterating, heterogeneous lookup,
+// stats(), weak hashes, element lifetimes and exception safety.
+#include <telechat/hash_table.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <cstddef>
+#include <functional>
+#include <limits>
+#include <memory>
+#include <numeric>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "element_types.hpp"
+
+using telechat::HashTable;
+using namespace telechat_test;
+
+namespace {
+
+using IntTable = HashTable<int, int>;
+using StringTable = HashTable<std::string, int, telechat::StringHash, std::equal_to<>>;
+
+static_assert(std::is_same_v<IntTable::value_type, std::pair<int, int>>);
+static_assert(std::is_same_v<IntTable::iterator, std::pair<int, int>*>);
+static_assert(std::random_access_iterator<IntTable::const_iterator>);
+static_assert(std::is_nothrow_move_constructible_v<IntTable>);
+static_assert(std::is_nothrow_move_assignable_v<IntTable>);
+static_assert(IntTable::max_size() == std::numeric_limits<std::uint32_t>::max());
+
+/// A hash and an equality with state, to see that the table keeps them.
+struct SeededHash {
+    std::size_t seed = 0;
+    std::size_t operator()(int key) const noexcept {
+        return std::hash<int>{}(key) ^ seed;
+    }
+};
+struct TaggedEqual {
+    int tag = 0;
+    bool operator()(int a, int b) const noexcept { return a == b; }
+};
+
+/// Hashes a Counted by its value, so that it can be a key.
+struct CountedHash {
+    std::size_t operator()(const Counted& key) const noexcept {
+        return std::hash<int>{}(key.value());
+    }
+};
+
+/// A table mapping each key in [first, first + count) to key * 10.
+IntTable table_of_range(int first, int count) {
+    IntTable table;
+    for (int key = first; key < first + count; ++key) {
+        table.try_emplace(key, key * 10);
+    }
+    return table;
+}
+
+/// The keys of a table in iteration order.
+template <class Table>
+std::vector<typename Table::key_type> keys_in_order(const Table& table) {
+    std::vector<typename Table::key_type> keys;
+    for (const auto& element : table) {
+        keys.push_back(element.first);
+    }
+    return keys;
+}
+
+/// Whether the table maps exactly each key in [first, first + count) to key * 10.
+template <class Table>
+bool holds_range(const Table& table, int first, int count) {
+    if (table.size() != static_cast<std::size_t>(count)) {
+        return false;
+    }
+    for (int key = first; key < first + count; ++key) {
+        const auto found = table.find(key);
+        if (found == table.end() || found->first != key || as_int(found->second) != key * 10) {
+            return false;
+        }
+    }
+    return true;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------
+// Construction and the empty table
+// ---------------------------------------------------------------------------
+
+TEST_CASE("HashTable: a default-constructed table is empty and allocates nothing", "[hash_table]") {
+    const std::size_t before = allocation_count();
+    IntTable table;
+    const IntTable& read_only = table;
+    const bool found = table.find(1) != table.end() || read_only.find(1) != read_only.end();
+    const bool contained = table.contains(1);
+    const std::size_t counted = table.count(1);
+    const std::size_t erased = table.erase(1);
+    const std::size_t allocations = allocation_count() - before;
+
+    REQUIRE(allocations == 0U);
+    REQUIRE_FALSE(found);
+    REQUIRE_FALSE(contained);
+    REQUIRE(counted == 0U);
+    REQUIRE(erased == 0U);
+    REQUIRE(table.empty());
+    REQUIRE(table.size() == 0U);
+    REQUIRE(table.bucket_count() == 0U);
+    REQUIRE(table.load_factor() == 0.0F);
+    REQUIRE(table.max_load_factor() == IntTable::default_max_load_factor);
+    REQUIRE(table.begin() == table.end());
+    REQUIRE(read_only.cbegin() == read_only.cend());
+    REQUIRE_THROWS_AS(table.at(1), std::out_of_range);
+    REQUIRE_THROWS_AS(read_only.at(1), std::out_of_range);
+    REQUIRE_NOTHROW(table.check_invariants());
+}
+
+TEST_CASE("HashTable: the bucket-count constructor sizes the index and keeps hash and equality",
+          "[hash_table]") {
+    using Table = HashTable<int, int, SeededHash, TaggedEqual>;
+    Table table(100, SeededHash{7}, TaggedEqual{3});
+    REQUIRE(table.bucket_count() == 128U);
+    REQUIRE(table.empty());
+    REQUIRE(table.hash_function().seed == 7U);
+    REQUIRE(table.key_eq().tag == 3);
+    REQUIRE_NOTHROW(table.check_invariants());
+
+    for (int key = 0; key < 100; ++key) {
+        table.try_emplace(key, key);
+    }
+    REQUIRE(table.bucket_count() == 128U);  // 100 fit under 0.8 * 128
+    REQUIRE_NOTHROW(table.check_invariants());
+
+    REQUIRE(Table(0).bucket_count() == 0U);
+    REQUIRE(std::has_single_bit(Table(1).bucket_count()));
+    REQUIRE(Table(9).bucket_count() == 16U);
+}
+
+TEST_CASE("HashTable: list and range constructors keep the first of equal keys", "[hash_table]") {
+    SECTION("initializer list") {
+        const IntTable table{{1, 10}, {2, 20}, {1, 99}, {3, 30}};
+        REQUIRE_NOTHROW(table.check_invariants());
+        REQUIRE(table.size() == 3U);
+        REQUIRE(table.at(1) == 10);
+        REQUIRE(keys_in_order(table) == std::vector<int>{1, 2, 3});
+    }
+    SECTION("iterator range") {
+        const std::vector<std::pair<int, int>> pairs{{5, 50}, {6, 60}, {5, 55}, {7, 70}, {6, 66}};
+        const IntTable table(pairs.begin(), pairs.end());
+        REQUIRE_NOTHROW(table.check_invariants());
+        REQUIRE(table.size() == 3U);
+        REQUIRE(table.at(5) == 50);
+        REQUIRE(table.at(6) == 60);
+        REQUIRE(table.at(7) == 70);
+    }
+}
+
+TEST_CASE("HashTable: a table with one element", "[hash_table]") {
+    IntTable table;
+    const auto [position, inserted] = table.insert({7, 70});
+    REQUIRE(inserted);
+    REQUIRE_NOTHROW(table.check_invariants());
+    REQUIRE(table.size() == 1U);
+    REQUIRE_FALSE(table.empty());
+    REQUIRE(position == table.begin());
+    REQUIRE(table.begin() + 1 == table.end());
+    REQUIRE(table.find(7) == position);
+    REQUIRE(table.find(8) == table.end());
+    const std::size_t buckets = table.bucket_count();
+    REQUIRE(buckets != 0U);
+
+    REQUIRE(table.erase(7) == 1U);
+    REQUIRE_NOTHROW(table.check_invariants());
+    REQUIRE(table.empty());
+    REQUIRE(table.find(7) == table.end());
+    REQUIRE(table.bucket_count() == buckets);  // the index stays for the next insert
+}
+
+// ---------------------------------------------------------------------------
+// Insertion
+// ---------------------------------------------------------------------------
+
+TEST_CASE("HashTable: insert adds a new key and leaves an existing one alone", "[hash_table]") {
+    HashTable<int, std::string> table;
+    const std::string long_value = "a value long enough to be allocated on the heap";
+
+    SECTION("insert(const value_type&)") {
+        const std::pair<int, std::string> element{1, long_value};
+        auto [first, inserted] = table.insert(element);
+        REQUIRE(inserted);
+        REQUIRE(first->second == long_value);
+        REQUIRE(element.second == long_value);
+
+        const std::pair<int, std::string> duplicate{1, "other"};
+        auto [second, inserted_again] = table.insert(duplicate);
+        REQUIRE_FALSE(inserted_again);
+        REQUIRE(second == first);
+        REQUIRE(table.at(1) == long_value);
+    }
+    SECTION("insert(value_type&&) moves only when it inserts") {
+        std::pair<int, std::string> element{1, long_value};
+        REQUIRE(table.insert(std::move(element)).second);
+        REQUIRE(table.at(1) == long_value);
+
+        std::pair<int, std::string> duplicate{1, long_value + " (duplicate)"};
+        const auto result = table.insert(std::move(duplicate));
+        REQUIRE_FALSE(result.second);
+        REQUIRE(duplicate.second == long_value + " (duplicate)");  // NOLINT(bugprone-use-after-move)
+        REQUIRE(table.at(1) == long_value);
+    }
+    SECTION("insert(first, last) and insert(initializer list) skip present keys") {
+        table.insert({{1, "one"}, {2, "two"}});
+        const std::vector<std::pair<int, std::string>> more{{2, "zwei"}, {3, "three"}, {3, "drei"}};
+        table.insert(more.begin(), more.end());
+        table.insert({{3, "trois"}, {4, "four"}});
+        REQUIRE(table.size() == 4U);
+        REQUIRE(table.at(1) == "one");
+        REQUIRE(table.at(2) == "two");
+        REQUIRE(table.at(3) == "three");
+        REQUIRE(table.at(4) == "four");
+    }
+    REQUIRE_NOTHROW(table.check_invariants());
+}
+
+TEST_CASE("HashTable: emplace builds the pair and drops it if the key is present",
+          "[hash_table]") {
+    Counted::Track::reset_all();
+    {
+        HashTable<int, Counted> table;
+        auto [first, inserted] = table.emplace(1, 10);
+        REQUIRE(inserted);
+        REQUIRE(first->first == 1);
+        REQUIRE(first->second.value() == 10);
+
+        auto [second, inserted_again] = table.emplace(1, 11);
+        REQUIRE_FALSE(inserted_again);
+        REQUIRE(second == first);
+        REQUIRE(table.at(1).value() == 10);
+        REQUIRE(table.size() == 1U);
+        REQUIRE(Counted::Track::live() == 1U);  // the rejected candidate is gone
+        REQUIRE_NOTHROW(table.check_invariants());
+
+        table.emplace(std::piecewise_construct, std::forward_as_tuple(2), std::forward_as_tuple(20));
+        table.emplace(std::pair<int, Counted>(3, Counted(30)));
+        REQUIRE(table.size() == 3U);
+        REQUIRE(table.at(2).value() == 20);
+        REQUIRE(table.at(3).value() == 30);
+
+        // Many duplicates in a row, also while the value array is full.
+        for (int round = 0; round < 3; ++round) {
+            for (int key = 0; key < 40; ++key) {
+                table.emplace(key, key);
+            }
+        }
+        REQUIRE(table.size() == 40U);
+        REQUIRE(table.at(1).value() == 10);
+        REQUIRE(Counted::Track::live() == 40U);
+        REQUIRE_NOTHROW(table.check_invariants());
+    }
+    REQUIRE(Counted::Track::live() == 0U);
+    REQUIRE(Counted::Track::stats().bad_destructions == 0U);
+}
+
+TEST_CASE("HashTable: try_emplace does not touch its arguments when the key exists",
+          "[hash_table]") {
+    SECTION("a move-only mapped value is not moved from") {
+        HashTable<int, std::unique_ptr<int>> table;
+        REQUIRE(table.try_emplace(1, std::make_unique<int>(10)).second);
+
+        auto pointer = std::make_unique<int>(11);
+        const auto [position, inserted] = table.try_emplace(1, std::move(pointer));
+        REQUIRE_FALSE(inserted);
+        REQUIRE(pointer != nullptr);  // NOLINT(bugprone-use-after-move)
+        REQUIRE(*pointer == 11);
+        REQUIRE(*position->second == 10);
+
+        REQUIRE(table.try_emplace(2, std::move(pointer)).second);
+        REQUIRE(pointer == nullptr);  // NOLINT(bugprone-use-after-move): inserted, so taken
+        REQUIRE(*table.at(2) == 11);
+    }
+    SECTION("a key passed as an rvalue is not moved from") {
+        HashTable<std::string, std::string> table;
+        std::string key = "a key that is long enough to own heap memory";
+        table.try_emplace(key, "first");
+
+        std::string same_key = key;
+        std::string value = "a value that is long enough to own heap memory";
+        REQUIRE_FALSE(table.try_emplace(std::move(same_key), std::move(value)).second);
+        REQUIRE(same_key == key);                                        // NOLINT(bugprone-use-after-move)
+        REQUIRE(value == "a value that is long enough to own heap memory");  // NOLINT(bugprone-use-after-move)
+        REQUIRE(table.at(key) == "first");
+    }
+    SECTION("no mapped value is even constructed") {
+        Counted::Track::reset_all();
+        HashTable<int, Counted> table;
+        table.try_emplace(1, 10);
+        Counted::Track::reset_counters();
+        REQUIRE_FALSE(table.try_emplace(1, 12).second);
+        REQUIRE(Counted::Track::stats().constructions == 0U);
+        REQUIRE(table.at(1).value() == 10);
+    }
+}
+
+TEST_CASE("HashTable: insert_or_assign inserts a new key or overwrites the value", "[hash_table]") {
+    HashTable<std::string, std::string> table;
+    const std::string key = "a key that is long enough to own heap memory";
+
+    auto [first, inserted] = table.insert_or_assign(key, "one");
+    REQUIRE(inserted);
+    REQUIRE(first->second == "one");
+
+    auto [second, inserted_again] = table.insert_or_assign(key, std::string("two"));
+    REQUIRE_FALSE(inserted_again);
+    REQUIRE(second == first);
+    REQUIRE(table.at(key) == "two");
+    REQUIRE(table.size() == 1U);
+
+    std::string rvalue_key = key;
+    REQUIRE_FALSE(table.insert_or_assign(std::move(rvalue_key), "three").second);
+    REQUIRE(rvalue_key == key);  // NOLINT(bugprone-use-after-move): not inserted, so not taken
+    REQUIRE(table.at(key) == "three");
+
+    std::string new_key = key + "!";
+    REQUIRE(table.insert_or_assign(std::move(new_key), "four").second);
+    REQUIRE(table.at(key + "!") == "four");
+    REQUIRE_NOTHROW(table.check_invariants());
+}
+
+TEST_CASE("HashTable: operator[] inserts a value-initialised value only if the key is absent",
+          "[hash_table]") {
+    HashTable<std::string, int> table;
+    int& fresh = table["alpha"];
+    REQUIRE(fresh == 0);
+    REQUIRE(table.size() == 1U);
+
+    fresh = 5;
+    REQUIRE(table["alpha"] == 5);
+    REQUIRE(table.size() == 1U);
+
+    ++table["beta"];
+    ++table["beta"];
+    REQUIRE(table.at("beta") == 2);
+
+    const std::string key = "gamma";
+    table[key] = 3;  // the const K& overload
+    REQUIRE(table.at(key) == 3);
+    REQUIRE(table.size() == 3U);
+    REQUIRE_NOTHROW(table.check_invariants());
+}
+
+// ---------------------------------------------------------------------------
+// Lookup
+// ---------------------------------------------------------------------------
+
+TEST_CASE("HashTable: find, contains, count and at agree on present and absent keys",
+          "[hash_table]") {
+    IntTable table = table_of_range(0, 500);
+    const IntTable& read_only = table;
+    for (int key = -100; key < 600; ++key) {
+        const bool present = key >= 0 && key < 500;
+        INFO("key " << key);
+        REQUIRE(table.contains(key) == present);
+        REQUIRE(table.count(key) == (present ? 1U : 0U));
+        REQUIRE((table.find(key) != table.end()) == present);
+        REQUIRE((read_only.find(key) != read_only.end()) == present);
+        if (present) {
+            REQUIRE(table.find(key)->first == key);
+            REQUIRE(table.at(key) == key * 10);
+            REQUIRE(read_only.at(key) == key * 10);
+            REQUIRE(&table.at(key) == &table.find(key)->second);
+        } else {
+            REQUIRE_THROWS_AS(table.at(key), std::out_of_range);
+            REQUIRE_THROWS_AS(read_only.at(key), std::out_of_range);
+        }
+    }
+    table.at(3) = -3;
+    REQUIRE(table.find(3)->second == -3);
+}
+
+// ---------------------------------------------------------------------------
+// Removal
+// ---------------------------------------------------------------------------
+
+TEST_CASE("HashTable: erase by key removes exactly that key", "[hash_table]") {
+    IntTable table = table_of_range(0, 300);
+    for (int key = 0; key < 300; key += 2) {
+        REQUIRE(table.erase(key) == 1U);
+        REQUIRE(table.erase(key) == 0U);
+    }
+    REQUIRE(table.erase(1000) == 0U);
+    REQUIRE_NOTHROW(table.check_invariants());
+    REQUIRE(table.size() == 150U);
+    for (int key = 0; key < 300; ++key) {
+        REQUIRE(table.contains(key) == (key % 2 == 1));
+    }
+    for (int key = 1; key < 300; key += 2) {
+        REQUIRE(table.at(key) == key * 10);
+    }
+}
+
+TEST_CASE("HashTable: erase by iterator fills the hole with the last element", "[hash_table]") {
+    IntTable table;
+    for (int key = 1; key <= 5; ++key) {
+        table.try_emplace(key, key * 10);
+    }
+    REQUIRE(keys_in_order(table) == std::vector<int>{1, 2, 3, 4, 5});
+
+    SECTION("erasing from the middle returns the element moved into its place") {
+        const auto next = table.erase(table.find(2));
+        REQUIRE(next == table.begin() + 1);
+        REQUIRE(next->first == 5);
+        REQUIRE(next->second == 50);
+        REQUIRE(keys_in_order(table) == std::vector<int>{1, 5, 3, 4});
+    }
+    SECTION("erasing the last element returns end()") {
+        const auto next = table.erase(table.find(5));
+        REQUIRE(next == table.end());
+        REQUIRE(keys_in_order(table) == std::vector<int>{1, 2, 3, 4});
+    }
+    SECTION("erase takes a const_iterator too") {
+        const IntTable::const_iterator position = table.cbegin();
+        const auto next = table.erase(position);
+        REQUIRE(next->first == 5);
+        REQUIRE(keys_in_order(table) == std::vector<int>{5, 2, 3, 4});
+    }
+    REQUIRE_NOTHROW(table.check_invariants());
+    REQUIRE(table.size() == 4U);
+    for (const auto& [key, value] : table) {
+        REQUIRE(table.find(key)->second == value);
+        REQUIRE(value == key * 10);
+    }
+}
+
+TEST_CASE("HashTable: erase while iterating visits every element once", "[hash_table]") {
+    constexpr int count = 2000;
+    IntTable table = table_of_range(0, count);
+    std::vector<int> visited;
+
+    const auto doomed = [](const std::pair<int, int>& element) { return element.first % 3 == 0; };
+    for (auto it = table.begin(); it != table.end();) {
+        visited.push_back(it->first);
+        it = doomed(*it) ? table.erase(it) : it + 1;
+    }
+
+    REQUIRE_NOTHROW(table.check_invariants());
+    std::sort(visited.begin(), visited.end());
+    REQUIRE(visited == iota_ints(0, count));  // every key once, none twice
+    REQUIRE(table.size() == static_cast<std::size_t>(count - (count + 2) / 3));
+    for (int key = 0; key < count; ++key) {
+        REQUIRE(table.contains(key) == (key % 3 != 0));
+    }
+
+    SECTION("erasing everything while iterating empties the table") {
+        for (auto it = table.begin(); it != table.end();) {
+            it = table.erase(it);
+        }
+        REQUIRE(table.empty());
+        REQUIRE_NOTHROW(table.check_invariants());
+    }
+}
+
+TEST_CASE("HashTable: clear destroys every element and keeps the buckets", "[hash_table]") {
+    Counted::Track::reset_all();
+    {
+        HashTable<int, Counted> table;
+        for (int key = 0; key < 100; ++key) {
+            table.try_emplace(key, key);
+        }
+        const std::size_t buckets = table.bucket_count();
+        table.clear();
+        REQUIRE_NOTHROW(table.check_invariants());
+        REQUIRE(Counted::Track::live() == 0U);
+        REQUIRE(table.empty());
+        REQUIRE(table.bucket_count() == buckets);
+        REQUIRE_FALSE(table.contains(5));
+        REQUIRE(table.begin() == table.end());
+
+        table.try_emplace(5, 50);
+        REQUIRE(table.at(5).value() == 50);
+        REQUIRE(table.size() == 1U);
+        REQUIRE_NOTHROW(table.check_invariants());
+    }
+    REQUIRE(Counted::Track::live() == 0U);
+}
+
+// ---------------------------------------------------------------------------
+// Iteration order
+// ---------------------------------------------------------------------------
+
+TEST_CASE("HashTable: iteration follows insertion order until an erase", "[hash_table]") {
+    IntTable table;
+    const std::vector<int> order{50, 10, 40, 20, 30};
+    for (const int key : order) {
+        table.try_emplace(key, key);
+    }
+    REQUIRE(keys_in_order(table) == order);
+
+    // Growing the index does not reorder anything.
+    std::vector<int> longer = order;
+    for (int key = 1000; key < 1200; ++key) {
+        table.try_emplace(key, key);
+        longer.push_back(key);
+    }
+    REQUIRE(keys_in_order(table) == longer);
+
+    table.erase(10);  // the last key, 1199, takes its place
+    REQUIRE(keys_in_order(table)[1] == 1199);
+    REQUIRE(table.size() == longer.size() - 1);
+}
+
+// ---------------------------------------------------------------------------
+// Growth, rehash, reserve and the load factor
+// ---------------------------------------------------------------------------
+
+TEST_CASE("HashTable: growth under load keeps the load factor at or below the maximum",
+          "[hash_table]") {
+    IntTable table;
+    std::vector<std::size_t> bucket_counts;
+    for (int key = 0; key < 10000; ++key) {
+        table.try_emplace(key, key * 10);
+        INFO("after inserting key " << key);
+        REQUIRE(std::has_single_bit(table.bucket_count()));
+        REQUIRE(static_cast<double>(table.size()) <=
+                static_cast<double>(table.max_load_factor()) *
+                    static_cast<double>(table.bucket_count()));
+        REQUIRE(table.size() < table.bucket_count());
+        REQUIRE(table.load_factor() <= table.max_load_factor());
+        if (bucket_counts.empty() || bucket_counts.back() != table.bucket_count()) {
+            bucket_counts.push_back(table.bucket_count());
+        }
+        if (key % 64 == 0) {
+            REQUIRE_NOTHROW(table.check_invariants());
+        }
+    }
+    REQUIRE_NOTHROW(table.check_invariants());
+    REQUIRE(holds_range(table, 0, 10000));
+    for (std::size_t i = 1; i < bucket_counts.size(); ++i) {
+        REQUIRE(bucket_counts[i] >= 2 * bucket_counts[i - 1]);  // geometric growth
+    }
+    REQUIRE(table.load_factor() ==
+            Approx(10000.0 / static_cast<double>(table.bucket_count())).epsilon(1e-6));
+}
+
+TEST_CASE("HashTable: rehash rebuilds only the index", "[hash_table]") {
+    IntTable table = table_of_range(0, 100);
+    REQUIRE(table.bucket_count() == 128U);
+    const int* value = &table.at(50);
+    const IntTable::iterator position = table.find(60);
+
+    SECTION("growing keeps every element where it is") {
+        table.rehash(4000);
+        REQUIRE(table.bucket_count() == 4096U);
+        REQUIRE(&table.at(50) == value);
+        REQUIRE(position->first == 60);
+        REQUIRE(table.find(60) == position);
+    }
+    SECTION("a request below what the size needs is raised to it") {
+        table.rehash(1);
+        REQUIRE(table.bucket_count() == 128U);
+    }
+    SECTION("rehash(0) shrinks to fit") {
+        table.rehash(4096);
+        for (int key = 10; key < 100; ++key) {
+            table.erase(key);
+        }
+        table.rehash(0);
+        REQUIRE(table.bucket_count() == 16U);  // 10 elements fit under 0.8 * 16, not 0.8 * 8
+        REQUIRE(&table.at(5) == &table.begin()[5].second);
+        REQUIRE(holds_range(table, 0, 10));
+    }
+    SECTION("rehash(0) of an empty table frees the index, and the table still works") {
+        table.clear();
+        table.rehash(0);
+        REQUIRE(table.bucket_count() == 0U);
+        REQUIRE_NOTHROW(table.check_invariants());
+        REQUIRE_FALSE(table.contains(5));
+        table.try_emplace(5, 50);
+        REQUIRE(table.at(5) == 50);
+    }
+    SECTION("an impossible request throws std::length_error and changes nothing") {
+        REQUIRE_THROWS_AS(table.rehash(std::numeric_limits<std::size_t>::max()), std::length_error);
+        REQUIRE(table.bucket_count() == 128U);
+    }
+    REQUIRE_NOTHROW(table.check_invariants());
+    REQUIRE(table.at(5) == 50);
+}
+
+TEST_CASE("HashTable: after reserve(n), n inserts neither allocate nor rehash", "[hash_table]") {
+    IntTable table;
+    table.try_emplace(-1, -10);
+    table.reserve(1000);
+    const std::size_t buckets = table.bucket_count();
+    REQUIRE(static_cast<double>(buckets) * static_cast<double>(table.max_load_factor()) >= 1000.0);
+    const auto* first = table.begin();
+
+    const std::size_t allocations = allocations_during([&] {
+        for (int key = 0; key < 999; ++key) {
+            table.try_emplace(key, key * 10);
+        }
+    });
+    REQUIRE(allocations == 0U);
+    REQUIRE(table.bucket_count() == buckets);
+    REQUIRE(table.begin() == first);
+    REQUIRE(table.size() == 1000U);
+    REQUIRE_NOTHROW(table.check_invariants());
+
+    SECTION("reserving less than the size changes nothing") {
+        table.reserve(10);
+        REQUIRE(table.bucket_count() == buckets);
+        REQUIRE(table.begin() == first);
+    }
+    SECTION("reserving more than max_size() throws std::length_error") {
+        REQUIRE_THROWS_AS(table.reserve(IntTable::max_size() + std::size_t{1}), std::length_error);
+        REQUIRE(table.bucket_count() == buckets);
+        REQUIRE(table.size() == 1000U);
+    }
+}
+
+TEST_CASE("HashTable: max_load_factor decides when the table grows", "[hash_table]") {
+    IntTable table;
+    REQUIRE(table.max_load_factor() == 0.8F);
+
+    SECTION("values outside [0.05, 0.95] throw std::invalid_argument and change nothing") {
+        table = table_of_range(0, 50);
+        const std::size_t buckets = table.bucket_count();
+        for (const float invalid : {0.0F, 0.049F, 0.951F, 1.0F, 2.0F, -0.5F,
+                                    std::numeric_limits<float>::quiet_NaN(),
+                                    std::numeric_limits<float>::infinity()}) {
+            INFO("max_load_factor(" << invalid << ")");
+            REQUIRE_THROWS_AS(table.max_load_factor(invalid), std::invalid_argument);
+            REQUIRE(table.max_load_factor() == 0.8F);
+            REQUIRE(table.bucket_count() == buckets);
+        }
+        REQUIRE_NOTHROW(table.check_invariants());
+        REQUIRE(holds_range(table, 0, 50));
+    }
+    SECTION("the limits 0.05 and 0.95 themselves are accepted") {
+        REQUIRE_NOTHROW(table.max_load_factor(0.05F));
+        REQUIRE(table.max_load_factor() == 0.05F);
+        for (int key = 0; key < 100; ++key) {
+            table.try_emplace(key, key * 10);
+            REQUIRE(table.load_factor() <= 0.05F);
+        }
+        REQUIRE_NOTHROW(table.check_invariants());
+        REQUIRE_NOTHROW(table.max_load_factor(0.95F));
+        REQUIRE(table.max_load_factor() == 0.95F);
+        REQUIRE_NOTHROW(table.check_invariants());
+        REQUIRE(holds_range(table, 0, 100));
+    }
+    SECTION("lowering it below the current load rehashes at once") {
+        table = table_of_range(0, 100);
+        REQUIRE(table.bucket_count() == 128U);
+        const int* value = &table.at(7);
+        table.max_load_factor(0.5F);
+        REQUIRE_NOTHROW(table.check_invariants());
+        REQUIRE(table.bucket_count() == 256U);
+        REQUIRE(table.load_factor() <= 0.5F);
+        REQUIRE(&table.at(7) == value);  // the values do not move
+        REQUIRE(holds_range(table, 0, 100));
+    }
+    SECTION("raising it lets more elements into the same buckets") {
+        table.rehash(64);
+        for (int key = 0; key < 51; ++key) {  // 51 = 0.8 * 64, rounded down
+            table.try_emplace(key, key * 10);
+        }
+        REQUIRE(table.bucket_count() == 64U);
+        table.max_load_factor(0.95F);
+        for (int key = 51; key < 60; ++key) {  // 60 = 0.95 * 64, rounded down
+            table.try_emplace(key, key * 10);
+        }
+        REQUIRE(table.bucket_count() == 64U);
+        REQUIRE_NOTHROW(table.check_invariants());
+        table.try_emplace(60, 600);
+        REQUIRE(table.bucket_count() == 128U);
+        REQUIRE_NOTHROW(table.check_invariants());
+        REQUIRE(holds_range(table, 0, 61));
+    }
+    SECTION("the default table grows one element past 0.8 * bucket_count") {
+        table.rehash(64);
+        for (int key = 0; key < 51; ++key) {
+            table.try_emplace(key, key * 10);
+        }
+        REQUIRE(table.bucket_count() == 64U);
+        table.try_emplace(51, 510);
+        REQUIRE(table.bucket_count() == 128U);
+        REQUIRE_NOTHROW(table.check_invariants());
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Copy, move, swap and equality
+// ---------------------------------------------------------------------------
+
+TEST_CASE("HashTable: copies are independent and equal", "[hash_table]") {
+    const IntTable source = table_of_range(0, 200);
+
+    SECTION("copy construction") {
+        IntTable copy(source);
+        REQUIRE_NOTHROW(copy.check_invariants());
+        REQUIRE(copy == source);
+        REQUIRE(copy.bucket_count() == source.bucket_count());
+        copy.at(5) = -5;
+        copy.erase(6);
+        copy.try_emplace(1000, 1);
+        REQUIRE(holds_range(source, 0, 200));
+        REQUIRE_NOTHROW(copy.check_invariants());
+    }
+    SECTION("copy assignment") {
+        IntTable target = table_of_range(500, 10);
+        target = source;
+        REQUIRE_NOTHROW(target.check_invariants());
+        REQUIRE(target == source);
+        REQUIRE_FALSE(target.contains(500));
+    }
+    SECTION("copy self-assignment changes nothing") {
+        IntTable table = table_of_range(0, 200);
+        const int* value = &table.at(3);
+        table = same_object(table);
+        REQUIRE_NOTHROW(table.check_invariants());
+        REQUIRE(&table.at(3) == value);
+        REQUIRE(holds_range(table, 0, 200));
+    }
+}
+
+TEST_CASE("HashTable: moves take both arrays and leave the source empty", "[hash_table]") {
+    IntTable source = table_of_range(0, 200);
+    const int* value = &source.at(3);
+
+    SECTION("move construction") {
+        IntTable taken(std::move(source));
+        REQUIRE(&taken.at(3) == value);
+        REQUIRE(holds_range(taken, 0, 200));
+        REQUIRE(source.empty());  // NOLINT(bugprone-use-after-move)
+        REQUIRE(source.bucket_count() == 0U);
+        REQUIRE_FALSE(source.contains(3));
+        REQUIRE_NOTHROW(source.check_invariants());
+        source.try_emplace(1, 2);  // a moved-from table is usable
+        REQUIRE(source.at(1) == 2);
+        REQUIRE_NOTHROW(source.check_invariants());
+    }
+    SECTION("move assignment") {
+        IntTable target = table_of_range(500, 10);
+        target = std::move(source);
+        REQUIRE(&target.at(3) == value);
+        REQUIRE(holds_range(target, 0, 200));
+        REQUIRE(source.empty());  // NOLINT(bugprone-use-after-move)
+        REQUIRE_NOTHROW(source.check_invariants());
+        REQUIRE_NOTHROW(target.check_invariants());
+    }
+    SECTION("move self-assignment changes nothing") {
+        source = std::move(same_object(source));
+        REQUIRE_NOTHROW(source.check_invariants());
+        REQUIRE(&source.at(3) == value);
+        REQUIRE(holds_range(source, 0, 200));
+    }
+}
+
+TEST_CASE("HashTable: swap exchanges contents, settings, hash and equality", "[hash_table]") {
+    using Table = HashTable<int, int, SeededHash, TaggedEqual>;
+    for (const bool use_member_swap : {true, false}) {
+        INFO("member swap: " << use_member_swap);
+        Table a(0, SeededHash{1}, TaggedEqual{10});
+        Table b(0, SeededHash{2}, TaggedEqual{20});
+        for (int key = 0; key < 100; ++key) {
+            a.try_emplace(key, key);
+        }
+        b.max_load_factor(0.5F);
+        b.try_emplace(-1, -1);
+        const int* a_value = &a.at(42);
+
+        if (use_member_swap) {
+            a.swap(b);
+        } else {
+            using std::swap;
+            swap(a, b);  // the hidden friend, found by argument-dependent lookup
+        }
+        REQUIRE_NOTHROW(a.check_invariants());
+        REQUIRE_NOTHROW(b.check_invariants());
+        REQUIRE(a.size() == 1U);
+        REQUIRE(a.at(-1) == -1);
+        REQUIRE(b.size() == 100U);
+        REQUIRE(&b.at(42) == a_value);  // references now name elements of the other table
+        REQUIRE(a.max_load_factor() == 0.5F);
+        REQUIRE(b.max_load_factor() == 0.8F);
+        REQUIRE(a.hash_function().seed == 2U);
+        REQUIRE(b.hash_function().seed == 1U);
+        REQUIRE(a.key_eq().tag == 20);
+        REQUIRE(b.key_eq().tag == 10);
+    }
+}
+
+TEST_CASE("HashTable: == compares the pairs, not their order or the bucket count", "[hash_table]") {
+    IntTable forward = table_of_range(0, 100);
+    IntTable backward;
+    backward.rehash(1024);
+    for (int key = 99; key >= 0; --key) {
+        backward.try_emplace(key, key * 10);
+    }
+    REQUIRE(forward.bucket_count() != backward.bucket_count());
+    REQUIRE(keys_in_order(forward) != keys_in_order(backward));
+    REQUIRE(forward == backward);
+    REQUIRE(backward == forward);
+
+    backward.at(50) = 0;
+    REQUIRE(forward != backward);
+    backward.at(50) = 500;
+    REQUIRE(forward == backward);
+
+    backward.try_emplace(100, 1000);
+    REQUIRE(forward != backward);
+    REQUIRE(backward != forward);
+
+    backward.erase(100);
+    backward.erase(0);
+    backward.try_emplace(-1, 0);  // same size and values, different key
+    REQUIRE(forward != backward);
+
+    REQUIRE(IntTable{} == IntTable{});
+    REQUIRE(IntTable{} != IntTable{{1, 1}});
+}
+
+// ---------------------------------------------------------------------------
+// Heterogeneous lookup
+// ---------------------------------------------------------------------------
+
+namespace {
+
+using PlainStringTable = HashTable<std::string, int>;
+
+template <class Table, class Key>
+concept CanFind = requires(const Table& table, const Key& key) { table.find(key); };
+
+// A string_view only finds std::string keys when the lookup is transparent:
+// the plain table would have to build a std::string, which it never does
+// implicitly (std::string's constructor from a string_view is explicit).
+static_assert(CanFind<StringTable, std::string_view>);
+static_assert(CanFind<StringTable, const char*>);
+static_assert(!CanFind<PlainStringTable, std::string_view>);
+
+}  // namespace
+
+TEST_CASE("HashTable: transparent lookup finds std::string keys without building a string",
+          "[hash_table]") {
+    StringTable table;
+    // Longer than any small-string buffer, so that building a std::string
+    // from one of these would have to allocate.
+    const std::string prefix = "customer conversation number ";
+    for (int i = 0; i < 100; ++i) {
+        table.try_emplace(prefix + std::to_string(i), i);
+    }
+    const std::string wanted_text = prefix + "42";
+    const std::string missing_text = prefix + "4242";
+    const std::string_view wanted = wanted_text;
+    const std::string_view missing = missing_text;
+    const char* const wanted_c_string = wanted_text.c_str();
+
+    const std::size_t before = allocation_count();
+    const auto by_view = table.find(wanted);
+    const auto by_c_string = table.find(wanted_c_string);
+    const bool contains_view = table.contains(wanted);
+    const bool contains_missing = table.contains(missing);
+    const std::size_t count_view = table.count(wanted);
+    const std::size_t count_c_string = table.count(wanted_c_string);
+    const int at_view = table.at(wanted);
+    const int at_c_string = std::as_const(table).at(wanted_c_string);
+    const bool missing_found = std::as_const(table).find(missing) != table.cend();
+    const std::size_t allocations = allocation_count() - before;
+
+    REQUIRE(allocations == 0U);
+    REQUIRE(by_view != table.end());
+    REQUIRE(by_view->first == wanted_text);
+    REQUIRE(by_c_string == by_view);
+    REQUIRE(contains_view);
+    REQUIRE_FALSE(contains_missing);
+    REQUIRE(count_view == 1U);
+    REQUIRE(count_c_string == 1U);
+    REQUIRE(at_view == 42);
+    REQUIRE(at_c_string == 42);
+    REQUIRE_FALSE(missing_found);
+    REQUIRE_THROWS_AS(table.at(missing), std::out_of_range);
+
+    SECTION("the counter does see the allocation of a std::string built for a plain lookup") {
+        PlainStringTable plain;
+        plain.try_emplace(wanted_text, 42);
+        const std::size_t plain_before = allocation_count();
+        const bool found = plain.contains(std::string(wanted));
+        const std::size_t plain_allocations = allocation_count() - plain_before;
+        REQUIRE(found);
+        REQUIRE(plain_allocations >= 1U);
+    }
+    SECTION("erase by a string_view or a string literal") {
+        REQUIRE(table.erase(wanted) == 1U);
+        REQUIRE(table.erase(wanted) == 0U);
+        REQUIRE(table.erase(missing) == 0U);
+        table.try_emplace("short", 1);
+        REQUIRE(table.erase("short") == 1U);
+        REQUIRE(table.size() == 99U);
+        REQUIRE_NOTHROW(table.check_invariants());
+        // An iterator still selects the erase(iterator) overload.
+        const auto next = table.erase(table.begin());
+        REQUIRE(next == table.begin());
+        REQUIRE(table.size() == 98U);
+    }
+    SECTION("a std::string key still works as usual") {
+        REQUIRE(table.find(wanted_text) == by_view);
+        REQUIRE(table.at(wanted_text) == 42);
+        table[prefix + "100"] = 100;
+        REQUIRE(table.contains(std::string_view(prefix + "100")));
+    }
+    REQUIRE_NOTHROW(table.check_invariants());
+}
+
+// ---------------------------------------------------------------------------
+// stats() and hash quality
+// ---------------------------------------------------------------------------
+
+namespace {
+
+/// Checks everything stats() promises about itself and about the table.
+template <class Table>
+void require_consistent_stats(const Table& table) {
+    const telechat::HashTableStats stats = table.stats();
+    REQUIRE(stats.size == table.size());
+    REQUIRE(stats.bucket_count == table.bucket_count());
+    REQUIRE(stats.load_factor == Approx(static_cast<double>(table.load_factor())));
+    REQUIRE(stats.max_load_factor == Approx(static_cast<double>(table.max_load_factor())));
+
+    const auto& histogram = stats.probe_length_histogram;
+    const std::size_t elements = std::accumulate(histogram.begin(), histogram.end(), std::size_t{0});
+    REQUIRE(elements == table.size());
+    if (table.empty()) {
+        REQUIRE(stats.mean_probe_length == 0.0);
+        REQUIRE(stats.max_probe_length == 0U);
+        return;
+    }
+    REQUIRE(histogram[0] == 0U);  // every element costs at least one bucket read
+    REQUIRE(histogram.size() == stats.max_probe_length + 1);
+    REQUIRE(histogram.back() != 0U);
+    std::size_t total = 0;
+    for (std::size_t length = 0; length < histogram.size(); ++length) {
+        total += length * histogram[length];
+    }
+    REQUIRE(stats.mean_probe_length ==
+            Approx(static_cast<double>(total) / static_cast<double>(table.size())));
+    REQUIRE(stats.mean_probe_length >= 1.0);
+    REQUIRE(stats.mean_probe_length <= static_cast<double>(stats.max_probe_length));
+}
+
+}  // namespace
+
+TEST_CASE("HashTable: stats reports size, load and probe lengths", "[hash_table][stats]") {
+    IntTable table;
+    SECTION("an empty table without buckets") {
+        const telechat::HashTableStats stats = table.stats();
+        REQUIRE(stats.size == 0U);
+        REQUIRE(stats.bucket_count == 0U);
+        REQUIRE(stats.load_factor == 0.0);
+        REQUIRE(stats.max_load_factor == Approx(0.8));
+        REQUIRE(stats.mean_probe_length == 0.0);
+        REQUIRE(stats.max_probe_length == 0U);
+        REQUIRE(stats.probe_length_histogram.empty());
+    }
+    SECTION("while filling, erasing and clearing") {
+        for (int key = 0; key < 3000; ++key) {
+            table.try_emplace(key * 7, key);
+            if (key % 250 == 0) {
+                require_consistent_stats(table);
+            }
+        }
+        require_consistent_stats(table);
+        for (int key = 0; key < 3000; key += 2) {
+            table.erase(key * 7);
+        }
+        require_consistent_stats(table);
+        table.max_load_factor(0.95F);
+        require_consistent_stats(table);
+        table.clear();
+        require_consistent_stats(table);
+        REQUIRE(table.stats().bucket_count != 0U);
+    }
+    SECTION("one element sits in its home bucket") {
+        table.try_emplace(1, 1);
+        const telechat::HashTableStats stats = table.stats();
+        REQUIRE(stats.mean_probe_length == 1.0);
+        REQUIRE(stats.max_probe_length == 1U);
+        REQUIRE(stats.probe_length_histogram == std::vector<std::size_t>{0, 1});
+    }
+}
+
+TEMPLATE_TEST_CASE("HashTable: weak hashes still give short probes, thanks to mixing",
+                   "[hash_table][stats]", IdentityHash, TimesThousandTwentyFourHash) {
+    // Without mixing, both hashes leave the top bits (which choose the home
+    // bucket) zero for these keys: every key would start in bucket 0 and the
+    // mean probe length would be about half the number of keys.
+    HashTable<int, int, TestType> table;
+    const int stride = std::is_same_v<TestType, IdentityHash> ? 1024 : 1;
+    for (const int count : {5000, 6553}) {  // 6553 brings the load factor to 0.8
+        table.clear();
+        for (int i = 0; i < count; ++i) {
+            table.try_emplace(i * stride, i);
+        }
+        INFO(count << " keys, load factor " << table.load_factor());
+        const telechat::HashTableStats stats = table.stats();
+        REQUIRE(stats.mean_probe_length < 2.5);
+        REQUIRE(stats.max_probe_length < 16U);
+        require_consistent_stats(table);
+        REQUIRE_NOTHROW(table.check_invariants());
+        for (int i = 0; i < count; ++i) {
+            REQUIRE(table.at(i * stride) == i);
+        }
+    }
+}
+
+TEST_CASE("HashTable: a constant hash is slow but still correct", "[hash_table][stats]") {
+    constexpr int count = 300;
+    HashTable<int, int, ConstantHash> table;
+    for (int key = 0; key < count; ++key) {
+        REQUIRE(table.try_emplace(key, key * 10).second);
+        REQUIRE_FALSE(table.try_emplace(key, 0).second);
+    }
+    REQUIRE_NOTHROW(table.check_invariants());
+    REQUIRE(holds_range(table, 0, count));
+    REQUIRE_FALSE(table.contains(count));
+    REQUIRE_FALSE(table.contains(-1));
+
+    // One cluster: the probe lengths are exactly 1, 2, ..., count.
+    const telechat::HashTableStats stats = table.stats();
+    REQUIRE(stats.max_probe_length == static_cast<std::size_t>(count));
+    REQUIRE(stats.mean_probe_length == Approx((count + 1) / 2.0));
+    require_consistent_stats(table);
+
+    for (auto it = table.begin(); it != table.end();) {
+        it = it->first % 2 == 0 ? table.erase(it) : it + 1;
+    }
+    for (int key = 1; key < count; key += 4) {
+        REQUIRE(table.erase(key) == 1U);
+    }
+    REQUIRE_NOTHROW(table.check_invariants());
+    REQUIRE(table.size() == static_cast<std::size_t>(count / 4));
+    for (int key = 0; key < count; ++key) {
+        REQUIRE(table.contains(key) == (key % 4 == 3));
+    }
+}
+
+// ---------------------------------------------------------------------------
+// check_invariants really checks
+// ---------------------------------------------------------------------------
+
+TEST_CASE("HashTable: check_invariants detects a key changed through an iterator",
+          "[hash_table][invariants]") {
+    IntTable table = table_of_range(0, 100);
+    REQUIRE_NOTHROW(table.check_invariants());
+
+    SECTION("a key changed to one that belongs in another bucket") {
+        const auto position = table.find(42);
+        position->first = 1'000'042;
+        REQUIRE_THROWS_AS(table.check_invariants(), telechat::InvariantViolation);
+        REQUIRE_FALSE(table.contains(1'000'042));  // the reason it is forbidden
+
+        position->first = 42;  // undo it, and the table is whole again
+        REQUIRE_NOTHROW(table.check_invariants());
+    }
+    SECTION("two keys exchanged") {
+        std::swap(table.find(3)->first, table.find(4)->first);
+        REQUIRE_THROWS_AS(table.check_invariants(), telechat::InvariantViolation);
+    }
+    SECTION("a key changed to a duplicate of another") {
+        table.find(5)->first = 6;
+        REQUIRE_THROWS_AS(table.check_invariants(), telechat::InvariantViolation);
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Element types
+// ---------------------------------------------------------------------------
+
+TEST_CASE("HashTable: every key and value is destroyed exactly once", "[hash_table][lifetime]") {
+    Counted::Track::reset_all();
+    {
+        HashTable<Counted, Counted, CountedHash> table;
+        for (int key = 0; key < 500; ++key) {
+            table.try_emplace(Counted(key), key * 10);
+        }
+        for (int key = 0; key < 500; key += 3) {
+            table.erase(Counted(key));
+        }
+        table.emplace(Counted(1), Counted(1));  // a rejected duplicate
+        table.insert_or_assign(Counted(2), Counted(-2));
+        table.rehash(4096);
+        REQUIRE_NOTHROW(table.check_invariants());
+        REQUIRE(Counted::Track::live() == 2 * table.size());
+
+        HashTable<Counted, Counted, CountedHash> copy(table);
+        REQUIRE(copy == table);
+        HashTable<Counted, Counted, CountedHash> moved(std::move(copy));
+        copy = moved;  // NOLINT(bugprone-use-after-move): assigning to a moved-from table is valid
+        moved.clear();
+        REQUIRE(Counted::Track::live() == 4 * table.size());
+    }
+    REQUIRE(Counted::Track::live() == 0U);
+    REQUIRE(Counted::Track::stats().bad_destructions == 0U);
+    REQUIRE(Counted::Track::stats().uses_of_dead_objects == 0U);
+    REQUIRE(Counted::Track::stats().constructions == Counted::Track::stats().destructions);
+}
+
+TEST_CASE("HashTable: values that move without throwing are moved, never copied",
+          "[hash_table][lifetime]") {
+    Counted::Track::reset_all();
+    {
+        HashTable<int, Counted> table;
+        for (int key = 0; key < 1000; ++key) {
+            table.try_emplace(key, key);  // the value array grows several times
+        }
+        REQUIRE(Counted::Track::stats().copies == 0U);
+        REQUIRE(Counted::Track::stats().moves > 0U);
+
+        Counted::Track::reset_counters();
+        table.erase(0);  // the last value moves into the hole
+        REQUIRE(Counted::Track::stats().copies == 0U);
+        REQUIRE(Counted::Track::stats().copy_assignments == 0U);
+        REQUIRE(Counted::Track::stats().move_assignments == 1U);
+        REQUIRE(table.begin()->first == 999);
+        REQUIRE(table.begin()->second.value() == 999);
+    }
+    REQUIRE(Counted::Track::live() == 0U);
+}
+
+TEST_CASE("HashTable: move-only keys and values", "[hash_table]") {
+    HashTable<MoveOnly, MoveOnly, MoveOnlyHash> table;
+    for (int key = 0; key < 100; ++key) {
+        REQUIRE(table.try_emplace(MoveOnly(key), key * 10).second);
+    }
+    REQUIRE(table.emplace(MoveOnly(100), MoveOnly(1000)).second);
+    REQUIRE(table.insert(std::pair<MoveOnly, MoveOnly>(MoveOnly(101), MoveOnly(1010))).second);
+    REQUIRE_FALSE(table.emplace(MoveOnly(5), MoveOnly(-1)).second);
+
+    MoveOnly value(-2);
+    REQUIRE_FALSE(table.insert_or_assign(MoveOnly(6), std::move(value)).second);
+    REQUIRE(table.at(MoveOnly(6)).value() == -2);
+
+    REQUIRE_NOTHROW(table.check_invariants());
+    REQUIRE(table.size() == 102U);
+    REQUIRE(table.at(MoveOnly(5)).value() == 50);
+    REQUIRE(table.erase(MoveOnly(7)) == 1U);
+    table.erase(table.find(MoveOnly(8)));
+    REQUIRE_NOTHROW(table.check_invariants());
+
+    HashTable<MoveOnly, MoveOnly, MoveOnlyHash> moved(std::move(table));
+    REQUIRE(moved.size() == 100U);
+    REQUIRE(moved.at(MoveOnly(101)).value() == 1010);
+}
+
+TEST_CASE("HashTable: values without a default constructor", "[hash_table]") {
+    HashTable<int, NoDefault> table;
+    REQUIRE(table.try_emplace(1, 10).second);
+    REQUIRE(table.emplace(2, NoDefault(20)).second);
+    REQUIRE(table.insert({3, NoDefault(30)}).second);
+    REQUIRE_FALSE(table.insert_or_assign(1, NoDefault(11)).second);
+    for (int key = 4; key < 50; ++key) {
+        table.try_emplace(key, key * 10);
+    }
+    table.erase(2);
+    REQUIRE_NOTHROW(table.check_invariants());
+    REQUIRE(table.at(1).value() == 11);
+    REQUIRE(table.at(3).value() == 30);
+    REQUIRE_FALSE(table.contains(2));
+    const HashTable<int, NoDefault> copy = table;
+    REQUIRE(copy == table);
+}
+
+// ---------------------------------------------------------------------------
+// Exception safety
+// ---------------------------------------------------------------------------
+
+namespace {
+
+using ThrowingHashTable = HashTable<int, int, ThrowingHash>;
+
+/// A table of keys 0..5 with 8 buckets: full, so the next insert rebuilds
+/// the index, which hashes every key again.
+ThrowingHashTable table_about_to_grow() {
+    ThrowingHashTable table;
+    for (int key = 0; key < 6; ++key) {
+        table.try_emplace(key, key * 10);
+    }
+    REQUIRE(table.bucket_count() == 8U);
+    return table;
+}
+
+/// Runs `insert` against a table that is about to grow, making the 1st, 2nd,
+/// ... hash call fail until the insert succeeds; after each failure the table
+/// must be exactly as it was. Returns how many failures there were.
+template <class Insert>
+long fail_every_hash_of(Insert insert) {
+    long failures = 0;
+    for (long successes = 0;; ++successes) {
+        INFO("hash calls that succeed before the failing one: " << successes);
+        ThrowingHashTable table = table_about_to_grow();
+        const auto* values = table.begin();
+        bool threw = false;
+        {
+            const ArmedCountdown failure(hash_countdown(), successes);
+            try {
+                insert(table);
+            } catch (const InjectedFailure&) {
+                threw = true;
+            }
+        }
+        if (!threw) {
+            REQUIRE(table.size() == 7U);
+            REQUIRE(table.at(100) == 1000);
+            REQUIRE_NOTHROW(table.check_invariants());
+            return failures;
+        }
+        ++failures;
+        REQUIRE_NOTHROW(table.check_invariants());
+        REQUIRE(table.size() == 6U);
+        REQUIRE(table.bucket_count() == 8U);
+        REQUIRE(table.begin() == values);
+        REQUIRE(holds_range(table, 0, 6));
+        REQUIRE_FALSE(table.contains(100));
+    }
+}
+
+}  // namespace
+
+TEST_CASE("HashTable: an insert whose hash throws leaves the table unchanged",
+          "[hash_table][exceptions]") {
+    long failures = 0;
+    SECTION("insert") {
+        failures = fail_every_hash_of([](ThrowingHashTable& t) { t.insert({100, 1000}); });
+    }
+    SECTION("emplace") {
+        failures = fail_every_hash_of([](ThrowingHashTable& t) { t.emplace(100, 1000); });
+    }
+    SECTION("try_emplace") {
+        failures = fail_every_hash_of([](ThrowingHashTable& t) { t.try_emplace(100, 1000); });
+    }
+    SECTION("insert_or_assign") {
+        failures = fail_every_hash_of([](ThrowingHashTable& t) { t.insert_or_assign(100, 1000); });
+    }
+    SECTION("operator[]") {
+        failures = fail_every_hash_of([](ThrowingHashTable& t) { t[100] = 1000; });
+    }
+    // The new key's own hash, and then each of the 6 keys while the index grows.
+    REQUIRE(failures >= 7);
+}
+
+TEST_CASE("HashTable: rehash, reserve and max_load_factor whose hash throws change nothing",
+          "[hash_table][exceptions]") {
+    // Each of them rebuilds the index of 6 keys; fail each of the 6 hashes.
+    const auto require_unchanged = [](ThrowingHashTable& table) {
+        REQUIRE_NOTHROW(table.check_invariants());
+        REQUIRE(table.bucket_count() == 8U);
+        REQUIRE(table.max_load_factor() == 0.8F);
+        REQUIRE(holds_range(table, 0, 6));
+        table.try_emplace(100, 1000);  // and the table still works
+        REQUIRE_NOTHROW(table.check_invariants());
+    };
+    SECTION("rehash") {
+        for (long successes = 0; successes < 6; ++successes) {
+            INFO("hash calls that succeed before the failing one: " << successes);
+            ThrowingHashTable table = table_about_to_grow();
+            {
+                const ArmedCountdown failure(hash_countdown(), successes);
+                REQUIRE_THROWS_AS(table.rehash(64), InjectedFailure);
+            }
+            require_unchanged(table);
+        }
+    }
+    SECTION("reserve") {
+        for (long successes = 0; successes < 6; ++successes) {
+            INFO("hash calls that succeed before the failing one: " << successes);
+            ThrowingHashTable table = table_about_to_grow();
+            {
+                const ArmedCountdown failure(hash_countdown(), successes);
+                REQUIRE_THROWS_AS(table.reserve(100), InjectedFailure);
+            }
+            require_unchanged(table);
+        }
+    }
+    SECTION("max_load_factor, lowered so that it has to rehash") {
+        for (long successes = 0; successes < 6; ++successes) {
+            INFO("hash calls that succeed before the failing one: " << successes);
+            ThrowingHashTable table = table_about_to_grow();
+            {
+                const ArmedCountdown failure(hash_countdown(), successes);
+                REQUIRE_THROWS_AS(table.max_load_factor(0.5F), InjectedFailure);
+            }
+            require_unchanged(table);
+        }
+    }
+}
+
+TEST_CASE("HashTable: an erase whose hash throws leaves the table whole",
+          "[hash_table][exceptions]") {
+    // Erasing key 2 hashes it (or, by iterator, its stored key), and then the
+    // last key, whose value moves into the hole. Fail the second hash.
+    ThrowingHashTable table = table_about_to_grow();
+    SECTION("erase by key") {
+        const ArmedCountdown failure(hash_countdown(), 1);
+        REQUIRE_THROWS_AS(table.erase(2), InjectedFailure);
+    }
+    SECTION("erase by iterator") {
+        const auto position = table.find(2);
+        const ArmedCountdown failure(hash_countdown(), 1);
+        REQUIRE_THROWS_AS(table.erase(position), InjectedFailure);
+    }
+    REQUIRE_NOTHROW(table.check_invariants());
+    REQUIRE(holds_range(table, 0, 6));
+    REQUIRE(table.erase(2) == 1U);
+    REQUIRE(table.erase(5) == 1U);
+    REQUIRE_NOTHROW(table.check_invariants());
+    REQUIRE(table.size() == 4U);
+}
+
+TEST_CASE("HashTable: an insert whose value copy throws leaves the table unchanged",
+          "[hash_table][exceptions]") {
+    ThrowingCopy::Track::reset_all();
+    using Table = HashTable<int, ThrowingCopy>;
+    const ThrowingCopy extra(1000);
+    const Table::value_type element{100, extra};
+    {
+        // Keys 0..7: the value array (capacity 8) is full, so inserting
+        // `element` copies its value and then every old pair, since a pair
+        // with a ThrowingCopy inside may throw when moved.
+        static_assert(!std::is_nothrow_move_constructible_v<Table::value_type>);
+        const auto make_full_table = [] {
+            Table table;
+            for (int key = 0; key < 8; ++key) {
+                table.try_emplace(key, key * 10);
+            }
+            return table;
+        };
+        for (long successes = 0; successes <= 8; ++successes) {
+            INFO("copies that succeed before the failing one: " << successes);
+            Table table = make_full_table();
+            const auto* values = table.begin();
+            {
+                const ArmedCountdown failure(copy_countdown(), successes);
+                REQUIRE_THROWS_AS(table.insert(element), InjectedFailure);
+            }
+            REQUIRE_NOTHROW(table.check_invariants());
+            REQUIRE(table.begin() == values);
+            REQUIRE(holds_range(table, 0, 8));
+            REQUIRE_FALSE(table.contains(100));
+            // The 8 values, `extra` and `element`: nothing leaked.
+            REQUIRE(ThrowingCopy::Track::live() == 10U);
+        }
+
+        SECTION("try_emplace and emplace, also while the index grows") {
+            Table table;
+            for (int key = 0; key < 6; ++key) {  // the next insert rebuilds the index
+                table.try_emplace(key, key * 10);
+            }
+            {
+                const ArmedCountdown failure(copy_countdown(), 0);
+                REQUIRE_THROWS_AS(table.try_emplace(100, extra), InjectedFailure);
+            }
+            REQUIRE_NOTHROW(table.check_invariants());
+            REQUIRE(holds_range(table, 0, 6));
+            {
+                const ArmedCountdown failure(copy_countdown(), 0);
+                REQUIRE_THROWS_AS(table.emplace(100, extra), InjectedFailure);
+            }
+            REQUIRE_NOTHROW(table.check_invariants());
+            REQUIRE(holds_range(table, 0, 6));
+        }
+        SECTION("insert_or_assign of a present key keeps the old value") {
+            Table table = make_full_table();
+            {
+                const ArmedCountdown failure(copy_countdown(), 0);
+                REQUIRE_THROWS_AS(table.insert_or_assign(3, extra), InjectedFailure);
+            }
+            REQUIRE_NOTHROW(table.check_invariants());
+            REQUIRE(holds_range(table, 0, 8));
+        }
+        SECTION("copy construction leaks nothing; copy assignment is strong") {
+            const Table source = make_full_table();
+            Table target;
+            target.try_emplace(-1, -10);
+            for (long successes = 0; successes < 8; ++successes) {
+                {
+                    const ArmedCountdown failure(copy_countdown(), successes);
+                    REQUIRE_THROWS_AS(Table(source), InjectedFailure);
+                }
+                REQUIRE(ThrowingCopy::Track::live() == 11U);
+                {
+                    const ArmedCountdown failure(copy_countdown(), successes);
+                    REQUIRE_THROWS_AS(target = source, InjectedFailure);
+                }
+                REQUIRE_NOTHROW(target.check_invariants());
+                REQUIRE(target.size() == 1U);
+                REQUIRE(target.at(-1).value() == -10);
+            }
+        }
+    }
+    REQUIRE(ThrowingCopy::Track::live() == 2U);  // only `extra` and `element` are left
+    REQUIRE(ThrowingCopy::Track::stats().bad_destructions == 0U);
+    REQUIRE(ThrowingCopy::Track::stats().uses_of_dead_objects == 0U);
+}
