@@ -1,0 +1,297 @@
+/// @file
+/// @brief Parsing one 3MCP line into a typed command.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+#include <variant>
+
+#include "error_code.hpp"
+
+namespace telechat::protocol {
+
+/// @brief The 3MCP commands a client may send.
+enum class CommandKind { connect, msg, list, hist, end, quit, ping, help };
+
+/// @brief Who a user is once registered.
+enum class Role { customer, agent };
+
+/// @brief A line cut at its command word.
+struct CommandLine {
+    /// @brief Which command the word names (matched ignoring case).
+    CommandKind kind = CommandKind::help;
+    /// @brief What follows the command word and the one space after it,
+    ///        exactly as sent (empty if nothing follows).
+    std::string_view arguments;
+};
+
+/// @brief `CONNECT CUSTOMER <name>` or `CONNECT AGENT <name> <key>`.
+struct ConnectCommand {
+    /// @brief The role asked for.
+    Role role = Role::customer;
+    /// @brief The name, as spelled; already checked by is_valid_name().
+    std::string_view name;
+    /// @brief The agent key (empty for a customer). Never log or echo it.
+    std::string_view key;
+};
+
+/// @brief `MSG <text>` (customer) or `MSG <customer> <text>` (agent).
+struct MsgCommand {
+    /// @brief The customer the agent writes to; empty in a customer's MSG.
+    std::string_view recipient;
+    /// @brief The message, exactly as sent; never empty.
+    std::string_view text;
+};
+
+/// @brief `HIST <name> [<count>]`.
+struct HistCommand {
+    /// @brief Whose history.
+    std::string_view name;
+    /// @brief How many of the latest messages; empty means all retained.
+    std::optional<std::size_t> count;
+};
+
+/// @brief `END <customer>`.
+struct EndCommand {
+    /// @brief The customer whose conversation ends.
+    std::string_view customer;
+};
+
+/// @brief `QUIT [<reason>]` or `PING [<token>]`: a command whose argument,
+///        if any, is free text.
+struct TextCommand {
+    /// @brief The reason or token, exactly as sent; may be empty.
+    std::string_view text;
+};
+
+/// @brief Why a line's arguments were refused.
+struct ParseError {
+    /// @brief `BAD_ARGS` or `BAD_NAME`.
+    ErrorCode code = ErrorCode::bad_args;
+    /// @brief A short explanation for the person reading the reply.
+    std::string_view reason;
+};
+
+/// @brief A parsed command, or why its arguments were refused.
+template <class Command>
+using Parsed = std::variant<Command, ParseError>;
+
+/// @brief Whether `name` is a valid 3MCP name: 1-32 characters of
+///        `[A-Za-z0-9_.-]`, the first a letter or a digit.
+/// @param name the candidate.
+/// @return true if valid.
+[[nodiscard]] constexpr bool is_valid_name(std::string_view name) noexcept {
+    constexpr std::size_t max_name_length = 32;
+    const auto is_alnum = [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    };
+    if (name.empty() || name.size() > max_name_length || !is_alnum(name.front())) {
+        return false;
+    }
+    for (const char c : name) {
+        if (!is_alnum(c) && c != '_' && c != '.' && c != '-') {
+            return false;
+        }
+    }
+    return true;
+}
+
+}  // namespace telechat::protocol
+
+namespace telechat::detail {
+
+[[nodiscard]] constexpr char to_lower_ascii(char c) noexcept {
+    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+[[nodiscard]] constexpr bool equals_ignoring_case(std::string_view a, std::string_view b) noexcept {
+    if (a.size() != b.size()) {
+        return false;
+    }
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        if (to_lower_ascii(a[i]) != to_lower_ascii(b[i])) {
+            return false;
+        }
+    }
+    return true;
+}
+
+[[nodiscard]] constexpr std::string_view skip_spaces(std::string_view text) noexcept {
+    const std::size_t start = text.find_first_not_of(' ');
+    return start == std::string_view::npos ? std::string_view{} : text.substr(start);
+}
+
+/// The next space-separated word of `text` (after skipping a run of
+/// spaces); `text` keeps what follows the word, starting at its separator.
+[[nodiscard]] constexpr std::string_view next_word(std::string_view& text) noexcept {
+    text = skip_spaces(text);
+    const std::size_t end = text.find(' ');
+    const std::string_view word = text.substr(0, end);
+    text = end == std::string_view::npos ? std::string_view{} : text.substr(end);
+    return word;
+}
+
+/// The free text after the one space that follows the last fixed word.
+[[nodiscard]] constexpr std::string_view free_text(std::string_view after_word) noexcept {
+    return after_word.empty() ? after_word : after_word.substr(1);
+}
+
+[[nodiscard]] constexpr bool only_spaces(std::string_view text) noexcept {
+    return skip_spaces(text).empty();
+}
+
+}  // namespace telechat::detail
+
+namespace telechat::protocol {
+
+/// @brief Finds the command word of a non-empty line.
+/// @param line one line, without its line ending; leading spaces are skipped.
+/// @return the command and its arguments, or nothing if the word is not a
+///         3MCP command (`BAD_COMMAND`).
+[[nodiscard]] constexpr std::optional<CommandLine> split_command(std::string_view line) noexcept {
+    struct Keyword {
+        std::string_view word;
+        CommandKind kind;
+    };
+    constexpr std::array<Keyword, 8> keywords{{{"CONNECT", CommandKind::connect},
+                                               {"MSG", CommandKind::msg},
+                                               {"LIST", CommandKind::list},
+                                               {"HIST", CommandKind::hist},
+                                               {"END", CommandKind::end},
+                                               {"QUIT", CommandKind::quit},
+                                               {"PING", CommandKind::ping},
+                                               {"HELP", CommandKind::help}}};
+    std::string_view rest = line;
+    const std::string_view word = detail::next_word(rest);
+    for (const Keyword& keyword : keywords) {
+        if (detail::equals_ignoring_case(word, keyword.word)) {
+            return CommandLine{keyword.kind, detail::free_text(rest)};
+        }
+    }
+    return std::nullopt;
+}
+
+/// @brief Parses the arguments of CONNECT.
+///
+/// The checks run in the order the protocol fixes: missing or unknown role,
+/// missing name, missing agent key, extra words (all `BAD_ARGS`), then the
+/// name's syntax (`BAD_NAME`).
+/// @param arguments CommandLine::arguments of a CONNECT line.
+/// @return the command, or the first failing check.
+[[nodiscard]] constexpr Parsed<ConnectCommand> parse_connect(std::string_view arguments) noexcept {
+    std::string_view rest = arguments;
+    const std::string_view role_word = detail::next_word(rest);
+    ConnectCommand command;
+    if (detail::equals_ignoring_case(role_word, "CUSTOMER")) {
+        command.role = Role::customer;
+    } else if (detail::equals_ignoring_case(role_word, "AGENT")) {
+        command.role = Role::agent;
+    } else {
+        return ParseError{ErrorCode::bad_args, role_word.empty()
+                                                   ? "usage: CONNECT CUSTOMER <name> | CONNECT AGENT <name> <key>"
+                                                   : "the role must be CUSTOMER or AGENT"};
+    }
+    command.name = detail::next_word(rest);
+    if (command.name.empty()) {
+        return ParseError{ErrorCode::bad_args, "a name is missing"};
+    }
+    if (command.role == Role::agent) {
+        command.key = detail::next_word(rest);
+        if (command.key.empty()) {
+            return ParseError{ErrorCode::bad_args, "an agent key is missing"};
+        }
+    }
+    if (!detail::only_spaces(rest)) {
+        return ParseError{ErrorCode::bad_args, "too many arguments"};
+    }
+    if (!is_valid_name(command.name)) {
+        return ParseError{ErrorCode::bad_name,
+                          "names are 1-32 of A-Z a-z 0-9 _ . - starting with a letter or digit"};
+    }
+    return command;
+}
+
+/// @brief Parses the arguments of MSG, as a customer or an agent sends it.
+/// @param arguments CommandLine::arguments of a MSG line.
+/// @param sender whose MSG it is: a customer's has no recipient.
+/// @return the command, or `BAD_ARGS` if the recipient or the text is missing.
+[[nodiscard]] constexpr Parsed<MsgCommand> parse_msg(std::string_view arguments,
+                                                     Role sender) noexcept {
+    if (sender == Role::customer) {
+        if (arguments.empty()) {
+            return ParseError{ErrorCode::bad_args, "usage: MSG <text>"};
+        }
+        return MsgCommand{{}, arguments};
+    }
+    std::string_view rest = arguments;
+    MsgCommand command;
+    command.recipient = detail::next_word(rest);
+    command.text = detail::free_text(rest);
+    if (command.recipient.empty() || command.text.empty()) {
+        return ParseError{ErrorCode::bad_args, "usage: MSG <customer> <text>"};
+    }
+    return command;
+}
+
+/// @brief Parses the arguments of HIST: a name and an optional positive count.
+/// @param arguments CommandLine::arguments of a HIST line.
+/// @return the command, or `BAD_ARGS`.
+[[nodiscard]] constexpr Parsed<HistCommand> parse_hist(std::string_view arguments) noexcept {
+    std::string_view rest = arguments;
+    HistCommand command;
+    command.name = detail::next_word(rest);
+    if (command.name.empty()) {
+        return ParseError{ErrorCode::bad_args, "usage: HIST <name> [<count>]"};
+    }
+    const std::string_view count_word = detail::next_word(rest);
+    if (!detail::only_spaces(rest)) {
+        return ParseError{ErrorCode::bad_args, "too many arguments"};
+    }
+    if (count_word.empty()) {
+        return command;
+    }
+    std::size_t count = 0;
+    constexpr std::size_t saturated = SIZE_MAX / 10 - 1;
+    for (const char c : count_word) {
+        if (c < '0' || c > '9') {
+            return ParseError{ErrorCode::bad_args, "the count must be a positive integer"};
+        }
+        count = count >= saturated ? saturated : count * 10 + static_cast<std::size_t>(c - '0');
+    }
+    if (count == 0) {
+        return ParseError{ErrorCode::bad_args, "the count must be a positive integer"};
+    }
+    command.count = count;
+    return command;
+}
+
+/// @brief Parses the arguments of END: exactly one name.
+/// @param arguments CommandLine::arguments of an END line.
+/// @return the command, or `BAD_ARGS`.
+[[nodiscard]] constexpr Parsed<EndCommand> parse_end(std::string_view arguments) noexcept {
+    std::string_view rest = arguments;
+    const std::string_view customer = detail::next_word(rest);
+    if (customer.empty() || !detail::only_spaces(rest)) {
+        return ParseError{ErrorCode::bad_args, "usage: END <customer>"};
+    }
+    return EndCommand{customer};
+}
+
+/// @brief Checks that a command that takes no arguments (LIST) got none.
+/// @param arguments CommandLine::arguments of the line.
+/// @return true if there are none (spaces alone do not count).
+[[nodiscard]] constexpr bool has_no_arguments(std::string_view arguments) noexcept {
+    return detail::only_spaces(arguments);
+}
+
+/// @brief The free-text argument of QUIT or PING, after any run of spaces.
+/// @param arguments CommandLine::arguments of the line.
+/// @return the reason or token, possibly empty.
+[[nodiscard]] constexpr TextCommand parse_text_argument(std::string_view arguments) noexcept {
+    return TextCommand{detail::skip_spaces(arguments)};
+}
+
+}  // namespace telechat::protocol
