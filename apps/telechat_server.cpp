@@ -1,0 +1,283 @@
+// telechat-server: the 3MCP support-desk server.
+//
+// Parses the command line (every bad option is exit code 2, before anything
+// listens), picks the agent key, raises the descriptor limit, and runs
+// telechat::server::Server with the POSIX backend and the chosen threading
+// model until SIGINT or SIGTERM.
+#include <telechat/server/backends/posix.hpp>
+#include <telechat/server/server.hpp>
+
+#include <arpa/inet.h>
+#include <sys/resource.h>
+
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <exception>
+#include <mutex>
+#include <optional>
+#include <random>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+namespace {
+
+using telechat::server::ServerOptions;
+
+constexpr const char* usage_text = R"(usage: telechat-server [options]
+
+Serves the 3MCP customer-support chat protocol over TCP.
+
+options:
+  --bind ADDR             address to listen on (IPv4 or IPv6)   default: all interfaces
+  --port N                TCP port, 0 picks a free one           default: 3333
+  --agent-key KEY         the key agents log in with (one word)  default: $TELECHAT_AGENT_KEY,
+                          else a random key, printed once as "agent key: <key>"
+  --agent-capacity N      customers one agent serves at once     default: 3
+  --max-clients N         connections served at once             default: 10000
+  --history-limit N       messages kept per user                 default: 1000
+  --max-line BYTES        longest line, line ending included     default: 1024
+  --output-cap BYTES      unread output before a client is dropped  default: 1048576
+  --register-timeout S    seconds to send CONNECT (0 = off)      default: 30
+  --idle-timeout S        seconds a user may stay silent (0 = off)  default: 0
+  --model M               threads | reactor | reactors           default: reactor
+  --loops N               event loops for --model reactors       default: number of cores
+  --help                  show this help and exit
+
+When ready it prints "listening on <addr>:<port>" on stdout. Connection
+events are logged to stderr, one line each; message text never is.
+Exit codes: 0 after SIGINT/SIGTERM, 1 if it cannot listen, 2 for bad usage.
+)";
+
+struct Settings {
+    ServerOptions server;
+    std::string model = "reactor";
+    std::optional<std::string> key;
+};
+
+[[noreturn]] void usage_error(const std::string& message) {
+    std::fprintf(stderr, "telechat-server: %s (try --help)\n", message.c_str());
+    std::exit(2);
+}
+
+std::uint64_t parse_count(const std::string& option, const std::string& text, std::uint64_t smallest,
+                          std::uint64_t largest) {
+    if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos) {
+        usage_error(option + ": '" + text + "' is not a whole number");
+    }
+    errno = 0;
+    const unsigned long long value = std::strtoull(text.c_str(), nullptr, 10);
+    if (errno == ERANGE || value < smallest || value > largest) {
+        usage_error(option + ": " + text + " is out of range (" + std::to_string(smallest) + " to " +
+                    std::to_string(largest) + ")");
+    }
+    return value;
+}
+
+telechat::UnixMillis parse_seconds(const std::string& option, const std::string& text) {
+    char* end = nullptr;
+    const double seconds = std::strtod(text.c_str(), &end);
+    if (text.empty() || end != text.c_str() + text.size() || !(seconds >= 0) || seconds > 1e9) {
+        usage_error(option + ": '" + text + "' is not a number of seconds >= 0");
+    }
+    return static_cast<telechat::UnixMillis>(seconds * 1000.0 + 0.5);
+}
+
+bool is_numeric_address(const std::string& text) {
+    unsigned char buffer[sizeof(in6_addr)];
+    return inet_pton(AF_INET, text.c_str(), buffer) == 1 || inet_pton(AF_INET6, text.c_str(), buffer) == 1;
+}
+
+// A key must be something a client can type as the one word CONNECT takes.
+bool is_usable_key(std::string_view key) {
+    return !key.empty() && key.size() <= 256 && key.find(' ') == std::string_view::npos &&
+           telechat::protocol::is_valid_text(key);
+}
+
+// The options that take a value; checked first, so that an unknown option is
+// called unknown even when it comes last.
+bool takes_value(std::string_view option) {
+    constexpr std::string_view options[] = {
+        "--bind",          "--port",     "--agent-key",  "--agent-capacity",   "--max-clients",
+        "--history-limit", "--max-line", "--output-cap", "--register-timeout", "--idle-timeout",
+        "--model",         "--loops"};
+    for (const std::string_view known : options) {
+        if (option == known) {
+            return true;
+        }
+    }
+    return false;
+}
+
+Settings parse_arguments(int argc, char** argv) {
+    Settings settings;
+    settings.server.endpoint = {"", 3333};
+    telechat::DeskOptions& desk = settings.server.desk;
+    const std::vector<std::string> args(argv + 1, argv + argc);
+    constexpr std::uint64_t large = std::uint64_t{1} << 40;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const std::string& option = args[i];
+        if (option == "--help" || option == "-h") {
+            std::fputs(usage_text, stdout);
+            std::exit(0);
+        }
+        if (option.rfind("--", 0) != 0) {
+            usage_error("unexpected argument '" + option + "'");
+        }
+        if (!takes_value(option)) {
+            usage_error("unknown option '" + option + "'");
+        }
+        if (i + 1 >= args.size()) {
+            usage_error(option + " needs a value");
+        }
+        const std::string& value = args[++i];
+        if (option == "--bind") {
+            if (!is_numeric_address(value)) {
+                usage_error("--bind: '" + value + "' is not a numeric IPv4 or IPv6 address");
+            }
+            settings.server.endpoint.address = value;
+        } else if (option == "--port") {
+            settings.server.endpoint.port = static_cast<std::uint16_t>(parse_count(option, value, 0, 65535));
+        } else if (option == "--agent-key") {
+            if (!is_usable_key(value)) {
+                usage_error("--agent-key: the key must be one word of printable text");
+            }
+            settings.key = value;
+        } else if (option == "--agent-capacity") {
+            desk.agent_capacity = parse_count(option, value, 1, 1'000'000);
+        } else if (option == "--max-clients") {
+            desk.max_clients = parse_count(option, value, 1, 10'000'000);
+        } else if (option == "--history-limit") {
+            desk.history_limit = parse_count(option, value, 0, 10'000'000);
+        } else if (option == "--max-line") {
+            desk.max_line_bytes = parse_count(option, value, 16, 1 << 20);
+        } else if (option == "--output-cap") {
+            desk.output_cap_bytes = parse_count(option, value, 1, large);
+        } else if (option == "--register-timeout") {
+            desk.register_timeout_ms = parse_seconds(option, value);
+        } else if (option == "--idle-timeout") {
+            desk.idle_timeout_ms = parse_seconds(option, value);
+        } else if (option == "--model") {
+            if (value != "threads" && value != "reactor" && value != "reactors") {
+                usage_error("--model: '" + value + "' is not one of threads, reactor, reactors");
+            }
+            settings.model = value;
+        } else if (option == "--loops") {
+            settings.server.loops = parse_count(option, value, 1, 1024);
+        } else {
+            usage_error("unknown option '" + option + "'");
+        }
+    }
+    return settings;
+}
+
+std::string random_key() {
+    std::random_device device;
+    constexpr const char* hex = "0123456789abcdef";
+    std::string key;
+    for (int i = 0; i < 32; ++i) {
+        key.push_back(hex[device() % 16]);
+    }
+    return key;
+}
+
+// The key from --agent-key, else the environment, else a fresh random one
+// that the operator sees exactly once.
+std::string choose_agent_key(const Settings& settings) {
+    if (settings.key) {
+        return *settings.key;
+    }
+    const char* from_environment = std::getenv("TELECHAT_AGENT_KEY");
+    if (from_environment != nullptr && *from_environment != '\0') {  // empty counts as unset
+        if (!is_usable_key(from_environment)) {
+            usage_error("TELECHAT_AGENT_KEY: the key must be one word of printable text");
+        }
+        return from_environment;
+    }
+    std::string key = random_key();
+    std::printf("agent key: %s\n", key.c_str());
+    std::fflush(stdout);
+    return key;
+}
+
+// So that --max-clients up to the hard limit works without `ulimit -n`.
+void raise_descriptor_limit() {
+    rlimit limit{};
+    if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+        limit.rlim_cur = limit.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &limit);
+    }
+}
+
+std::string printable_address(const std::string& address) {
+    if (address.empty() || address == "*") {
+        return "0.0.0.0";
+    }
+    return address.find(':') == std::string::npos ? address : "[" + address + "]";
+}
+
+// SIGINT and SIGTERM are blocked in every thread and taken by one thread
+// with sigwait, which then stops the server: no async-signal-safety puzzles.
+template <class Server>
+int serve(Settings& settings, const sigset_t& stop_signals) {
+    Server server(telechat::server::PosixBackend{}, settings.server);
+    try {
+        server.listen();
+    } catch (const std::exception& error) {
+        std::fprintf(stderr, "telechat-server: %s\n", error.what());
+        return 1;
+    }
+    std::printf("listening on %s:%u\n", printable_address(settings.server.endpoint.address).c_str(),
+                static_cast<unsigned>(server.port()));
+    std::fflush(stdout);
+    std::thread signal_waiter([&] {
+        int received = 0;
+        sigwait(&stop_signals, &received);
+        std::fprintf(stderr, "received %s: shutting down\n", received == SIGINT ? "SIGINT" : "SIGTERM");
+        server.stop();
+    });
+    server.run();
+    // run() can also end without a signal only if stop() was called; wake
+    // the waiter so it can be joined.
+    pthread_kill(signal_waiter.native_handle(), SIGTERM);
+    signal_waiter.join();
+    return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    Settings settings = parse_arguments(argc, argv);
+    std::signal(SIGPIPE, SIG_IGN);
+    sigset_t stop_signals;
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGINT);
+    sigaddset(&stop_signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+    settings.server.desk.agent_key = choose_agent_key(settings);
+    raise_descriptor_limit();
+    static std::mutex log_mutex;
+    settings.server.log = [](std::string_view line) {
+        std::lock_guard<std::mutex> guard(log_mutex);
+        std::fprintf(stderr, "%.*s\n", static_cast<int>(line.size()), line.data());
+        std::fflush(stderr);
+    };
+    try {
+        settings.server.desk.validate();
+        using namespace telechat::server;
+        if (settings.model == "threads") {
+            return serve<Server<PosixBackend, Threads>>(settings, stop_signals);
+        }
+        if (settings.model == "reactors") {
+            return serve<Server<PosixBackend, Reactors>>(settings, stop_signals);
+        }
+        return serve<Server<PosixBackend, Reactor>>(settings, stop_signals);
+    } catch (const std::exception& error) {
+        std::fprintf(stderr, "telechat-server: %s\n", error.what());
+        return 1;
+    }
+}
