@@ -22,7 +22,7 @@ std::size_t count_containing(const std::vector<std::string>& lines, std::string_
 
 }  // namespace
 
-TEMPLATE_TEST_CASE("max clients: the next connection gets SERVER_FULL; everyone connected keeps working",
+TEMPLATE_TEST_CASE("max clients: the next connection gets SERVER_FULL - everyone connected keeps working",
                    "[server][robustness][full]", SERVER_ALL_FIXTURES) {
     Setup setup;
     setup.desk.max_clients = 3;
@@ -60,7 +60,7 @@ TEMPLATE_TEST_CASE("max clients: the next connection gets SERVER_FULL; everyone 
     f.finish();
 }
 
-TEMPLATE_TEST_CASE("a client that stops reading is dropped at the output cap; the others lose nothing",
+TEMPLATE_TEST_CASE("a client that stops reading is dropped at the output cap - the others lose nothing",
                    "[server][robustness][slow]", SERVER_ALL_FIXTURES) {
     Setup setup;
     setup.desk.output_cap_bytes = 64 * 1024;

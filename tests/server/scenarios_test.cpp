@@ -351,7 +351,7 @@ TEMPLATE_TEST_CASE("HIST: the latest messages by or to a user, and across its re
     f.finish();
 }
 
-TEMPLATE_TEST_CASE("END: the agent ends a conversation; the slot goes to the next customer",
+TEMPLATE_TEST_CASE("END: the agent ends a conversation - the slot goes to the next customer",
                    "[server][end]", SERVER_ALL_FIXTURES) {
     Setup setup;
     setup.desk.agent_capacity = 1;
@@ -382,7 +382,7 @@ TEMPLATE_TEST_CASE("END: the agent ends a conversation; the slot goes to the nex
     f.finish();
 }
 
-TEMPLATE_TEST_CASE("QUIT: +OK bye, then the server closes; later lines are ignored", "[server][quit]",
+TEMPLATE_TEST_CASE("QUIT: +OK bye, then the server closes - later lines are ignored", "[server][quit]",
                    SERVER_ALL_FIXTURES) {
     TestType f;
     auto ann = agent(f, "ann");
