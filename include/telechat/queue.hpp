@@ -367,7 +367,7 @@ private:
 
     void require_not_empty(const char* operation) const {
         if (empty()) [[unlikely]] {
-            detail::throw_empty("Queue", operation);
+            detail::throw_empty("Queue", "queue", operation);
         }
     }
 

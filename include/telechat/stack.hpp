@@ -308,7 +308,7 @@ public:
 private:
     void require_not_empty(const char* operation) const {
         if (m_size == 0) [[unlikely]] {
-            detail::throw_empty("Stack", operation);
+            detail::throw_empty("Stack", "stack", operation);
         }
     }
 

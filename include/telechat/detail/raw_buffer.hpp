@@ -113,10 +113,10 @@ void relocate_or_copy_range(T* destination, T* source, std::size_t count) {
 /// Throws std::out_of_range for `operation` on an empty container. Kept out
 /// of line and marked cold, so the check at each call site stays a single
 /// predictable branch and the callers stay small enough to inline.
-[[noreturn, gnu::cold, gnu::noinline]] inline void throw_empty(const char* container,
+[[noreturn, gnu::cold, gnu::noinline]] inline void throw_empty(const char* type, const char* noun,
                                                                const char* operation) {
-    throw std::out_of_range(std::string("telechat::") + container + "::" + operation +
-                            " on an empty " + (container[0] == 'Q' ? "queue" : "stack"));
+    throw std::out_of_range(std::string("telechat::") + type + "::" + operation + " on an empty " +
+                            noun);
 }
 
 /// Raises InvariantViolation with `message` unless `holds`.
