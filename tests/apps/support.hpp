@@ -51,6 +51,9 @@ extern char** environ;
 #ifndef TELECHAT_SERVER_PATH
 #error "TELECHAT_SERVER_PATH must name the telechat-server binary"
 #endif
+#ifndef TELECHAT_CLIENT_PATH
+#error "TELECHAT_CLIENT_PATH must name the telechat-client binary"
+#endif
 
 namespace apps_test {
 
@@ -63,6 +66,7 @@ using Milliseconds = std::chrono::milliseconds;
 inline constexpr Milliseconds patience = 5000ms;
 
 inline constexpr const char* server_path = TELECHAT_SERVER_PATH;
+inline constexpr const char* client_path = TELECHAT_CLIENT_PATH;
 
 /// The lines of `text`, split at LF, without their line endings (a CR before
 /// the LF is removed too); an unfinished last line counts as a line.
@@ -121,7 +125,8 @@ struct ExitStatus {
     int signal_number = 0;  ///< the signal, if it was killed
 };
 
-/// A telechat-server child process.
+/// A child process (telechat-server or telechat-client) with its output
+/// captured and, for the client, its stdin on a pipe the test writes to.
 class ServerProcess {
   public:
     /// The environment's TELECHAT_AGENT_KEY: removed when nullopt.
@@ -131,13 +136,46 @@ class ServerProcess {
     static std::unique_ptr<ServerProcess> start(
         const std::vector<std::string>& arguments,
         const EnvironmentKey& environment_key = std::nullopt) {
-        return std::unique_ptr<ServerProcess>(new ServerProcess(arguments, environment_key));
+        return std::unique_ptr<ServerProcess>(
+            new ServerProcess(server_path, arguments, environment_key, false));
+    }
+
+    /// Starts telechat-client with `arguments`, its stdin a pipe (so not a terminal).
+    static std::unique_ptr<ServerProcess> start_client(
+        const std::vector<std::string>& arguments,
+        const EnvironmentKey& environment_key = std::nullopt) {
+        ::signal(SIGPIPE, SIG_IGN);  // a client that has exited must not kill the test
+        return std::unique_ptr<ServerProcess>(
+            new ServerProcess(client_path, arguments, environment_key, true));
     }
 
     ServerProcess(const ServerProcess&) = delete;
     ServerProcess& operator=(const ServerProcess&) = delete;
 
+    /// Writes `text` to the child's stdin (a client started with start_client()).
+    void write_stdin(std::string_view text) {
+        while (!text.empty() && m_in >= 0) {
+            const ssize_t written = ::write(m_in, text.data(), text.size());
+            if (written < 0 && errno == EINTR) {
+                continue;
+            }
+            if (written <= 0) {
+                return;
+            }
+            text.remove_prefix(static_cast<std::size_t>(written));
+        }
+    }
+
+    /// Closes the child's stdin: its end of input.
+    void close_stdin() {
+        if (m_in >= 0) {
+            ::close(m_in);
+            m_in = -1;
+        }
+    }
+
     ~ServerProcess() {
+        close_stdin();
         if (!m_status) {
             ::kill(m_pid, SIGKILL);
             int status = 0;
@@ -260,14 +298,16 @@ class ServerProcess {
     }
 
   private:
-    ServerProcess(const std::vector<std::string>& arguments,
-                  const EnvironmentKey& environment_key) {
+    ServerProcess(const char* program, const std::vector<std::string>& arguments,
+                  const EnvironmentKey& environment_key, bool stdin_pipe) {
         int out_pipe[2];
         int err_pipe[2];
-        if (::pipe2(out_pipe, O_CLOEXEC) != 0 || ::pipe2(err_pipe, O_CLOEXEC) != 0) {
+        int in_pipe[2] = {-1, -1};
+        if (::pipe2(out_pipe, O_CLOEXEC) != 0 || ::pipe2(err_pipe, O_CLOEXEC) != 0 ||
+            (stdin_pipe && ::pipe2(in_pipe, O_CLOEXEC) != 0)) {
             throw std::runtime_error("pipe2 failed");
         }
-        std::vector<std::string> argument_strings{server_path};
+        std::vector<std::string> argument_strings{program};
         argument_strings.insert(argument_strings.end(), arguments.begin(), arguments.end());
         std::vector<char*> argv;
         for (std::string& argument : argument_strings) {
@@ -292,7 +332,11 @@ class ServerProcess {
 
         posix_spawn_file_actions_t actions;
         posix_spawn_file_actions_init(&actions);
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+        if (stdin_pipe) {
+            posix_spawn_file_actions_adddup2(&actions, in_pipe[0], 0);
+        } else {
+            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+        }
         posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
         posix_spawn_file_actions_adddup2(&actions, err_pipe[1], 2);
         posix_spawnattr_t attributes;
@@ -308,17 +352,22 @@ class ServerProcess {
         posix_spawnattr_setsigdefault(&attributes, &defaults);
         posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
         const int failed =
-            ::posix_spawn(&m_pid, server_path, &actions, &attributes, argv.data(), envp.data());
+            ::posix_spawn(&m_pid, program, &actions, &attributes, argv.data(), envp.data());
         posix_spawn_file_actions_destroy(&actions);
         posix_spawnattr_destroy(&attributes);
         ::close(out_pipe[1]);
         ::close(err_pipe[1]);
+        if (stdin_pipe) {
+            ::close(in_pipe[0]);
+            m_in = in_pipe[1];
+        }
         m_out = out_pipe[0];
         m_err = err_pipe[0];
         if (failed != 0) {
+            close_stdin();
             ::close(m_out);
             ::close(m_err);
-            throw std::runtime_error(std::string("posix_spawn ") + server_path + ": " +
+            throw std::runtime_error(std::string("posix_spawn ") + program + ": " +
                                      std::strerror(failed));
         }
         m_reader = std::thread([this] { read_pipes(); });
@@ -392,6 +441,7 @@ class ServerProcess {
     }
 
     pid_t m_pid = -1;
+    int m_in = -1;
     int m_out = -1;
     int m_err = -1;
     std::thread m_reader;

@@ -1,0 +1,303 @@
+// How telechat-client shows what arrives: labelled lines and tables for a
+// person at a terminal, or one stable, greppable line per item for a script.
+#pragma once
+
+#include <telechat/client/commands.hpp>
+#include <telechat/client/session.hpp>
+#include <telechat/protocol/text.hpp>
+
+#include <algorithm>
+#include <cstdint>
+#include <ctime>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace client_app {
+
+using telechat::client::Event;
+using telechat::client::Push;
+using telechat::client::PushKind;
+using telechat::client::Reply;
+using telechat::client::Request;
+
+// Text from the network never reaches the terminal with its control
+// characters: a hostile server could otherwise move the cursor, retitle the
+// window or worse. 3MCP forbids them anyway; this client does not rely on it.
+inline std::string printable(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (const char c : text) {
+        const auto byte = static_cast<unsigned char>(c);
+        out.push_back(byte < 0x20 || byte == 0x7f ? '?' : c);
+    }
+    if (!telechat::protocol::is_valid_text(out)) {  // C1 controls or broken UTF-8
+        std::replace_if(
+            out.begin(), out.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; },
+            '?');
+    }
+    return out;
+}
+
+// The words of a line, split at single spaces.
+inline std::vector<std::string_view> words_of(std::string_view line) {
+    std::vector<std::string_view> words;
+    while (!line.empty()) {
+        const std::size_t space = line.find(' ');
+        words.push_back(line.substr(0, space));
+        if (space == std::string_view::npos) {
+            break;
+        }
+        line.remove_prefix(space + 1);
+    }
+    return words;
+}
+
+// A table whose columns are as wide as their widest cell; the last column is
+// not padded (it holds message text).
+class Table {
+  public:
+    explicit Table(std::vector<std::string> header) { m_rows.push_back(std::move(header)); }
+
+    void add(std::vector<std::string> row) { m_rows.push_back(std::move(row)); }
+
+    [[nodiscard]] std::vector<std::string> lines() const {
+        std::vector<std::size_t> widths;
+        for (const auto& row : m_rows) {
+            widths.resize(std::max(widths.size(), row.size()));
+            for (std::size_t i = 0; i < row.size(); ++i) {
+                widths[i] = std::max(widths[i], display_width(row[i]));
+            }
+        }
+        std::vector<std::string> out;
+        for (const auto& row : m_rows) {
+            std::string line = "  ";
+            for (std::size_t i = 0; i < row.size(); ++i) {
+                line += row[i];
+                if (i + 1 < row.size()) {
+                    line.append(widths[i] - display_width(row[i]) + 2, ' ');
+                }
+            }
+            out.push_back(std::move(line));
+        }
+        return out;
+    }
+
+    // Columns counted as code points: right for the Latin, Greek and Cyrillic
+    // names and texts of a support desk; wide CJK characters would need wcwidth.
+    static std::size_t display_width(std::string_view text) {
+        return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
+            return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+        }));
+    }
+
+  private:
+    std::vector<std::vector<std::string>> m_rows;
+};
+
+// The value of the digits `text` starts with (at most 18 of them).
+inline std::uint64_t leading_number(std::string_view text) {
+    std::uint64_t value = 0;
+    for (const char c : text.substr(0, 18)) {
+        if (c < '0' || c > '9') {
+            break;
+        }
+        value = value * 10 + static_cast<std::uint64_t>(c - '0');
+    }
+    return value;
+}
+
+inline std::string local_time(std::string_view unix_ms) {
+    const auto seconds = static_cast<std::time_t>(leading_number(unix_ms) / 1000);
+    std::tm parts{};
+    localtime_r(&seconds, &parts);
+    char text[32];
+    std::strftime(text, sizeof text, "%Y-%m-%d %H:%M:%S", &parts);
+    return text;
+}
+
+// Turns events into the lines the user sees.
+class Display {
+  public:
+    explicit Display(bool for_script) : m_script(for_script) {}
+
+    [[nodiscard]] bool for_script() const noexcept { return m_script; }
+
+    // `role` is the user's: an assignment reads differently for an agent.
+    [[nodiscard]] std::vector<std::string> show(const Event& event,
+                                                telechat::client::Role role) const {
+        if (const auto* reply = std::get_if<Reply>(&event)) {
+            return reply->ok ? success(*reply) : std::vector<std::string>{failure(*reply)};
+        }
+        if (const auto* push = std::get_if<Push>(&event)) {
+            return {pushed(*push, role)};
+        }
+        const auto& line = std::get<telechat::client::Unrecognized>(event).line;
+        return {labelled("unknown", "?", printable(line))};
+    }
+
+    // A problem found by the client itself, before anything was sent.
+    [[nodiscard]] std::string problem(std::string_view message) const {
+        return m_script ? "error CLIENT " + std::string(message)
+                        : "[error] " + std::string(message);
+    }
+
+    // A note from the client (how to use it), never in a script's output.
+    [[nodiscard]] static std::string note(std::string_view message) {
+        return "-- " + std::string(message);
+    }
+
+  private:
+    [[nodiscard]] std::string labelled(std::string_view script_word, std::string_view person_label,
+                                       const std::string& text) const {
+        if (m_script) {
+            return std::string(script_word) + (text.empty() ? "" : " " + text);
+        }
+        return "[" + std::string(person_label) + "] " + text;
+    }
+
+    [[nodiscard]] std::string failure(const Reply& reply) const {
+        if (m_script) {
+            return "error " + printable(reply.code_word) + " " + explain_error(reply);
+        }
+        return "[error] " + printable(explain_error(reply));
+    }
+
+    [[nodiscard]] std::vector<std::string> success(const Reply& reply) const {
+        std::vector<std::string> lines{labelled("ok", "ok", printable(reply.text))};
+        if (reply.request == Request::list) {
+            if (!m_script) {
+                lines.front() = "[ok] " + counted(reply.body.size(), "user") + " connected";
+            }
+            append(lines, m_script ? script_rows("list", reply.body) : user_table(reply.body));
+        } else if (reply.request == Request::hist) {
+            if (!m_script) {
+                lines.front() = "[ok] " + counted(reply.body.size(), "message") + " of " +
+                                printable(reply.target) + ", oldest first";
+            }
+            append(lines, m_script ? script_rows("hist", reply.body) : history_table(reply.body));
+        } else {
+            append(lines, script_rows(m_script ? "help" : " ", reply.body));
+        }
+        if (reply.body_truncated) {
+            lines.push_back(
+                labelled("truncated", "note", "the server sent more lines than are kept"));
+        }
+        return lines;
+    }
+
+    // "1 user", "2 users": the wire's header is literal ("+OK 1 users"), a person's need not be.
+    [[nodiscard]] static std::string counted(std::size_t count, const std::string& noun) {
+        return std::to_string(count) + " " + noun + (count == 1 ? "" : "s");
+    }
+
+    [[nodiscard]] std::string pushed(const Push& push, telechat::client::Role role) const {
+        const std::string name = printable(push.name);
+        switch (push.kind) {
+            case PushKind::message:
+                return m_script ? "msg " + name + " " + printable(push.text)
+                                : "[msg] " + name + ": " + printable(push.text);
+            case PushKind::queued:
+                return m_script ? "queued " + std::to_string(push.position)
+                                : "[queue] you are number " + std::to_string(push.position) +
+                                      " in the waiting line";
+            case PushKind::assigned:
+                return m_script ? "assigned " + name
+                       : role == telechat::client::Role::agent
+                           ? "[assigned] new customer: " + name
+                           : "[assigned] " + name + " is your agent";
+            case PushKind::left:
+                return m_script ? "left " + name : "[left] " + name + " has left";
+            case PushKind::closing:
+                return m_script
+                           ? "closed " + printable(push.text)
+                           : "[closed] the server closed the connection: " + printable(push.text);
+        }
+        return {};
+    }
+
+    [[nodiscard]] static std::vector<std::string> script_rows(
+        std::string_view word, const std::vector<std::string>& body) {
+        std::vector<std::string> lines;
+        for (const std::string& row : body) {
+            lines.push_back(std::string(word) + " " + printable(row));
+        }
+        return lines;
+    }
+
+    // LIST rows, agents first, then customers chatting, then the waiting line in order.
+    struct UserRow {
+        int group;               // agents, customers chatting, the waiting line, anything else
+        std::uint64_t position;  // the order within the waiting line
+        std::vector<std::string> cells;
+    };
+
+    [[nodiscard]] static std::vector<std::string> user_table(const std::vector<std::string>& body) {
+        std::vector<UserRow> rows;
+        for (const std::string& line : body) {
+            const std::string row = printable(line);
+            rows.push_back(describe_user(words_of(row)));
+        }
+        std::stable_sort(rows.begin(), rows.end(), [](const UserRow& a, const UserRow& b) {
+            return a.group != b.group ? a.group < b.group : a.position < b.position;
+        });
+        Table table({"NAME", "ROLE", "STATUS"});
+        for (auto& row : rows) {
+            table.add(std::move(row.cells));
+        }
+        return table.lines();
+    }
+
+    // <name> AGENT <active>/<capacity> | <name> CUSTOMER CHATTING <agent> | <name> CUSTOMER WAITING
+    // <n>
+    [[nodiscard]] static UserRow describe_user(const std::vector<std::string_view>& words) {
+        const auto word = [&](std::size_t i) {
+            return i < words.size() ? std::string(words[i]) : "";
+        };
+        if (word(1) == "AGENT") {
+            const std::string load = word(2);
+            const std::size_t slash = std::min(load.find('/'), load.size());
+            const std::string capacity = slash < load.size() ? load.substr(slash + 1) : "?";
+            return UserRow{
+                0, 0, {word(0), "agent", load.substr(0, slash) + " of " + capacity + " customers"}};
+        }
+        if (word(2) == "CHATTING") {
+            return UserRow{1, 0, {word(0), "customer", "chatting with " + word(3)}};
+        }
+        if (word(2) == "WAITING") {
+            const std::string position = word(3);
+            return UserRow{2,
+                           leading_number(position),
+                           {word(0), "customer", "waiting, number " + position + " in line"}};
+        }
+        return UserRow{3, 0, {word(0), word(1), word(2) + " " + word(3)}};
+    }
+
+    [[nodiscard]] static std::vector<std::string> history_table(
+        const std::vector<std::string>& body) {
+        Table table({"TIME", "FROM", "TO", "TEXT"});
+        for (const std::string& line : body) {
+            // <unix-ms> <from> <to> <text>: the text is kept whole, spaces and all.
+            const std::string record = printable(line);
+            const auto words = words_of(record);
+            if (words.size() < 4 ||
+                words[0].find_first_not_of("0123456789") != std::string_view::npos) {
+                table.add({"?", "", "", record});
+                continue;
+            }
+            const std::size_t text_start = words[0].size() + words[1].size() + words[2].size() + 3;
+            const std::string to = words[2] == "*" ? "(waiting)" : std::string(words[2]);
+            table.add({local_time(words[0]), std::string(words[1]), to, record.substr(text_start)});
+        }
+        return table.lines();
+    }
+
+    static void append(std::vector<std::string>& lines, std::vector<std::string> more) {
+        lines.insert(lines.end(), std::make_move_iterator(more.begin()),
+                     std::make_move_iterator(more.end()));
+    }
+
+    bool m_script;
+};
+
+}  // namespace client_app

@@ -1,0 +1,705 @@
+// telechat-client: a 3MCP client for customers and agents.
+//
+// At a terminal it asks for what the command line left out, then chats in
+// raw mode with a line editor that survives whatever arrives. With stdin not
+// a terminal it runs as a script: one input line at a time, each command's
+// reply awaited before the next, every arriving line printed in a stable
+// form. All protocol knowledge is in telechat::client::Session; this file
+// only moves bytes between the terminal, the socket and the session.
+#include <telechat/client/commands.hpp>
+#include <telechat/client/session.hpp>
+
+#include <fcntl.h>
+#include <netdb.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "display.hpp"
+#include "terminal.hpp"
+
+namespace {
+
+using namespace client_app;
+using telechat::client::Role;
+using telechat::client::Session;
+using Clock = std::chrono::steady_clock;
+
+constexpr const char* usage_text = R"(usage: telechat-client [HOST] [options]
+
+A client for the 3MCP customer-support chat: customers wait for an agent and
+chat with it; agents serve customers.
+
+  HOST                 the server: NAME, NAME:PORT, IPv4, [IPv6]:PORT   default: 127.0.0.1
+  --port N             the server's port                                default: 3333
+  --name NAME          your name (1-32 of A-Z a-z 0-9 _ . -)
+  --role ROLE          customer or agent
+  --key KEY            the agent key; better from $TELECHAT_AGENT_KEY, since a key
+                       on the command line is visible to other users in `ps`
+  --help               show this help and exit
+
+At a terminal, what is missing is asked for (the key without echo), and
+/help shows the commands. Agents: /msg <customer> <text>, /m <text> (reply to
+the last writer), /list, /hist <name> [n], /end <customer>, /quit; a plain
+line goes to your customer when you have exactly one.
+
+With stdin not a terminal, it runs as a script: --name is required, the role
+defaults to customer, and each input line is a message or a /command. Every
+line that arrives is printed as one line: ok ..., error <CODE> ..., msg <from>
+<text>, queued <n>, assigned <name>, left <name>, closed <reason>, list <row>,
+hist <record>. Each command's reply is awaited before the next line is read;
+/wait msg|queued|assigned|left|closed [seconds] waits for a push of that kind
+(each /wait is met by one push, which may have come already) and
+/sleep <seconds> pauses. At the end of input it exits once every reply is in.
+
+Exit codes: 0 normal end; 1 refused or closed by the server (bad name, name
+taken, wrong key, server full, connection closed); 2 bad usage; 3 cannot
+connect.
+)";
+
+enum ExitCode { exit_ok = 0, exit_refused = 1, exit_usage = 2, exit_no_connection = 3 };
+
+struct Settings {
+    std::optional<std::string> host;
+    std::string port = "3333";
+    std::optional<std::string> name;
+    std::optional<Role> role;
+    std::optional<std::string> key;
+};
+
+[[noreturn]] void usage_error(const std::string& message) {
+    std::fprintf(stderr, "telechat-client: %s (try --help)\n", message.c_str());
+    std::exit(exit_usage);
+}
+
+std::optional<Role> parse_role(std::string_view text) {
+    std::string lower;
+    for (const char c : text) {
+        lower.push_back(telechat::detail::to_lower_ascii(c));
+    }
+    if (lower == "customer" || lower == "c") {
+        return Role::customer;
+    }
+    if (lower == "agent" || lower == "a") {
+        return Role::agent;
+    }
+    return std::nullopt;
+}
+
+bool is_port(std::string_view text) {
+    return !text.empty() && text.size() <= 5 && text.find_first_not_of("0123456789") == text.npos &&
+           std::stoul(std::string(text)) >= 1 && std::stoul(std::string(text)) <= 65535;
+}
+
+// HOST may carry a port: name:port, 1.2.3.4:port, [::1]:port; a bare IPv6
+// address (two or more colons) has none.
+void take_host(Settings& settings, std::string text) {
+    std::string port;
+    if (text.starts_with('[')) {
+        const std::size_t close = text.find(']');
+        if (close == std::string::npos) {
+            usage_error("HOST: '" + text + "' lacks its ']'");
+        }
+        port = text.substr(close + 1);
+        if (!port.empty() && port.front() != ':') {
+            usage_error("HOST: unexpected text after ']' in '" + text + "'");
+        }
+        port = port.empty() ? "" : port.substr(1);
+        text = text.substr(1, close - 1);
+    } else if (std::count(text.begin(), text.end(), ':') == 1) {
+        port = text.substr(text.find(':') + 1);
+        text = text.substr(0, text.find(':'));
+    }
+    if (text.empty()) {
+        usage_error("HOST is empty");
+    }
+    if (!port.empty()) {
+        if (!is_port(port)) {
+            usage_error("HOST: '" + port + "' is not a port (1-65535)");
+        }
+        settings.port = port;
+    }
+    settings.host = text;
+}
+
+// The key is wiped from argv once read, so that it does not linger in
+// /proc/<pid>/cmdline (it was visible until then: hence the environment).
+Settings parse_arguments(int argc, char** argv) {
+    Settings settings;
+    for (int i = 1; i < argc; ++i) {
+        const std::string option = argv[i];
+        if (option == "--help" || option == "-h") {
+            std::fputs(usage_text, stdout);
+            std::exit(exit_ok);
+        }
+        if (!option.starts_with("-")) {
+            if (settings.host) {
+                usage_error("more than one HOST ('" + *settings.host + "' and '" + option + "')");
+            }
+            take_host(settings, option);
+            continue;
+        }
+        if (option != "--port" && option != "--name" && option != "--role" && option != "--key") {
+            usage_error("unknown option '" + option + "'");
+        }
+        if (i + 1 >= argc) {
+            usage_error(option + " needs a value");
+        }
+        std::string value = argv[++i];
+        if (option == "--port") {
+            if (!is_port(value)) {
+                usage_error("--port: '" + value + "' is not a port (1-65535)");
+            }
+            settings.port = value;
+        } else if (option == "--name") {
+            settings.name = value;
+        } else if (option == "--role") {
+            settings.role = parse_role(value);
+            if (!settings.role) {
+                usage_error("--role: '" + value + "' is not customer or agent");
+            }
+        } else {
+            settings.key = value;
+            std::memset(argv[i], 'x', std::strlen(argv[i]));
+        }
+    }
+    return settings;
+}
+
+// ---- the connection ----------------------------------------------------------
+
+// Connects to the first address of `host` that answers within the timeout.
+int connect_to(const std::string& host, const std::string& port, std::string& error) {
+    addrinfo hints{};
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    addrinfo* found = nullptr;
+    if (const int status = getaddrinfo(host.c_str(), port.c_str(), &hints, &found); status != 0) {
+        error = gai_strerror(status);
+        return -1;
+    }
+    int connected = -1;
+    error = "no address";
+    for (addrinfo* address = found; address != nullptr && connected < 0;
+         address = address->ai_next) {
+        const int fd =
+            socket(address->ai_family, address->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
+                   address->ai_protocol);
+        if (fd < 0) {
+            error = std::strerror(errno);
+            continue;
+        }
+        int status = connect(fd, address->ai_addr, address->ai_addrlen);
+        if (status < 0 && errno == EINPROGRESS) {
+            pollfd waiting{fd, POLLOUT, 0};
+            status = poll(&waiting, 1, 5000) == 1 ? 0 : -1;
+            int socket_error = status == 0 ? 0 : ETIMEDOUT;
+            socklen_t length = sizeof socket_error;
+            if (status == 0) {
+                getsockopt(fd, SOL_SOCKET, SO_ERROR, &socket_error, &length);
+            }
+            errno = socket_error;
+            status = socket_error == 0 ? 0 : -1;
+        }
+        if (status == 0) {
+            connected = fd;
+        } else {
+            error = std::strerror(errno);
+            close(fd);
+        }
+    }
+    freeaddrinfo(found);
+    return connected;
+}
+
+// ---- the client --------------------------------------------------------------
+
+class Client {
+  public:
+    Client(Settings settings, bool interactive)
+        : m_settings(std::move(settings)), m_interactive(interactive), m_display(!interactive) {}
+
+    int run() {
+        if (!complete_settings()) {
+            return exit_ok;  // the user ended the prompts with Ctrl-D
+        }
+        std::string error;
+        m_socket = connect_to(*m_settings.host, m_settings.port, error);
+        if (m_socket < 0) {
+            std::fprintf(stderr, "telechat-client: cannot connect to %s port %s: %s\n",
+                         m_settings.host->c_str(), m_settings.port.c_str(), error.c_str());
+            return exit_no_connection;
+        }
+        send_registration();
+        const int code = loop();
+        if (m_interactive) {
+            leave_raw_mode();
+            write_all(STDOUT_FILENO, "\n");
+        }
+        close(m_socket);
+        return code;
+    }
+
+  private:
+    // ---- before connecting ----
+
+    // Asks for what the command line left out; in a script nothing can be asked.
+    bool complete_settings() {
+        if (!m_interactive) {
+            if (!m_settings.name) {
+                usage_error("--name is needed when stdin is not a terminal");
+            }
+            m_settings.host = m_settings.host.value_or("127.0.0.1");
+            m_settings.role = m_settings.role.value_or(Role::customer);
+            if (m_settings.role == Role::agent && !agent_key_from_environment()) {
+                usage_error(
+                    "an agent needs --key or TELECHAT_AGENT_KEY when stdin is not a terminal");
+            }
+            return true;
+        }
+        if (!m_settings.host) {
+            const auto address = ask("server address [127.0.0.1]: ");
+            if (!address) {
+                return false;
+            }
+            Settings parsed;
+            take_host(parsed, address->empty() ? "127.0.0.1" : *address);
+            m_settings.host = parsed.host;
+            m_settings.port = parsed.port != "3333" ? parsed.port : m_settings.port;
+        }
+        return (m_settings.name || ask_name()) && (m_settings.role || ask_role()) &&
+               (m_settings.role != Role::agent || agent_key_from_environment() || ask_key());
+    }
+
+    bool agent_key_from_environment() {
+        if (!m_settings.key) {
+            const char* key = std::getenv("TELECHAT_AGENT_KEY");
+            if (key != nullptr && *key != '\0') {
+                m_settings.key = key;
+            }
+        }
+        return m_settings.key.has_value();
+    }
+
+    bool ask_name() {
+        m_settings.name = ask("your name: ");
+        while (m_settings.name && m_settings.name->empty()) {
+            m_settings.name = ask("your name (1-32 letters, digits, _ . -): ");
+        }
+        return m_settings.name.has_value();
+    }
+
+    bool ask_role() {
+        for (;;) {
+            const auto answer = ask("customer or agent? [customer]: ");
+            if (!answer) {
+                return false;
+            }
+            m_settings.role = answer->empty() ? Role::customer : parse_role(*answer);
+            if (m_settings.role) {
+                return true;
+            }
+            write_all(STDOUT_FILENO, "please answer customer or agent (or c, a)\n");
+        }
+    }
+
+    bool ask_key() {
+        m_settings.key = ask("agent key (not shown): ", false);
+        return m_settings.key.has_value();
+    }
+
+    // ---- registration ----
+
+    void send_registration() {
+        const std::string& name = *m_settings.name;
+        m_output += m_settings.role == Role::agent ? m_session.connect_agent(name, *m_settings.key)
+                                                   : m_session.connect_customer(name);
+    }
+
+    // A refused CONNECT: a person is asked again, a script ends.
+    bool retry_registration(const Reply& reply) {
+        using telechat::protocol::ErrorCode;
+        const bool can_retry =
+            m_interactive && reply.code &&
+            (*reply.code == ErrorCode::name_taken || *reply.code == ErrorCode::bad_name ||
+             *reply.code == ErrorCode::auth_failed);
+        if (!can_retry || m_session.closing()) {
+            return false;
+        }
+        const bool ok = *reply.code == ErrorCode::auth_failed ? ask_key() : ask_name();
+        if (ok) {
+            send_registration();
+        }
+        return ok;
+    }
+
+    void on_registered() {
+        if (!m_interactive) {
+            return;
+        }
+        print({Display::note(
+            m_session.role() == Role::agent
+                ? "you are an agent; customers will be assigned to you. /help lists the commands"
+                : "type a message and press Enter; /help lists the commands, /quit leaves")});
+        enter_raw_mode();
+        m_raw = true;
+        update_prompt();
+        write_all(STDOUT_FILENO, m_editor.redraw(terminal_width()));
+    }
+
+    // ---- the loop ----
+
+    int loop() {
+        for (;;) {
+            if (const auto code = handle_events()) {
+                return *code;
+            }
+            if (m_server_closed || m_session.closing()) {  // nothing more will come
+                return m_quit_acknowledged ? exit_ok : exit_refused;
+            }
+            if (!m_interactive) {
+                if (const auto code = run_script_lines()) {
+                    return *code;
+                }
+            }
+            if (!wait_and_transfer()) {
+                return m_quit_acknowledged ? exit_ok : exit_refused;
+            }
+        }
+    }
+
+    // Shows every event that is ready; returns an exit code once the
+    // session cannot go on.
+    std::optional<int> handle_events() {
+        while (auto event = m_session.next_event()) {
+            print(m_display.show(*event, m_session.role()));
+            if (const auto* reply = std::get_if<Reply>(&*event)) {
+                if (const auto code = after_reply(*reply)) {
+                    return code;
+                }
+            } else if (const auto* push = std::get_if<Push>(&*event)) {
+                ++m_pushes_unwaited[static_cast<std::size_t>(push->kind)];
+            }
+        }
+        update_prompt();
+        return std::nullopt;
+    }
+
+    std::optional<int> after_reply(const Reply& reply) {
+        m_reply_deadline.reset();
+        if (reply.request == Request::quit && reply.ok) {
+            m_quit_acknowledged = true;
+        }
+        if (reply.request == Request::connect || reply.request == Request::none) {
+            if (reply.ok) {
+                on_registered();
+            } else if (!retry_registration(reply)) {
+                return exit_refused;
+            }
+        }
+        return std::nullopt;
+    }
+
+    // A script's next lines, one at a time: each waits for the reply to the
+    // one before, and for any /wait or /sleep.
+    std::optional<int> run_script_lines() {
+        for (;;) {
+            settle_wait();
+            if (m_session.replies_pending() > 0 || m_wait ||
+                (m_pause_until && Clock::now() < *m_pause_until)) {
+                return std::nullopt;
+            }
+            m_pause_until.reset();
+            const std::size_t newline = m_input.find('\n');
+            if (newline == std::string::npos && !(m_input_ended && !m_input.empty())) {
+                if (m_input_ended && m_output.empty()) {
+                    return exit_ok;  // every line sent, every reply in
+                }
+                return std::nullopt;
+            }
+            std::string line = m_input.substr(0, newline);
+            m_input.erase(0, newline == std::string::npos ? m_input.size() : newline + 1);
+            if (!line.empty() && line.back() == '\r') {
+                line.pop_back();
+            }
+            act_on(line);
+        }
+    }
+
+    // A /wait is met by the oldest push of its kind that no /wait has met
+    // yet, even one that came before the /wait was read: a script cannot
+    // know how its input and the server's lines interleave.
+    void settle_wait() {
+        if (m_wait) {
+            std::size_t& unwaited = m_pushes_unwaited[static_cast<std::size_t>(m_wait->kind)];
+            if (unwaited > 0) {
+                --unwaited;
+                m_wait.reset();
+            }
+        }
+    }
+
+    void act_on(const std::string& line) {
+        const auto action = telechat::client::interpret(line, m_session);
+        if (const auto* send = std::get_if<telechat::client::SendLine>(&action)) {
+            m_output += send->bytes;
+            m_reply_deadline = Clock::now() + std::chrono::seconds(30);
+        } else if (std::holds_alternative<telechat::client::ShowHelp>(action)) {
+            print(help_lines());
+        } else if (const auto* wait = std::get_if<telechat::client::WaitForPush>(&action)) {
+            m_wait = ActiveWait{wait->kind, Clock::now() + seconds(wait->seconds)};
+        } else if (const auto* pause = std::get_if<telechat::client::Pause>(&action)) {
+            m_pause_until = Clock::now() + seconds(pause->seconds);
+        } else if (const auto* problem = std::get_if<telechat::client::InputProblem>(&action)) {
+            print({m_display.problem(problem->message)});
+        }
+    }
+
+    std::vector<std::string> help_lines() const {
+        std::vector<std::string> lines;
+        const std::string text = telechat::client::help_text(m_session.role());
+        for (std::size_t start = 0; start < text.size();) {
+            const std::size_t end = text.find('\n', start);
+            lines.push_back((m_interactive ? "  " : "help ") + text.substr(start, end - start));
+            start = end + 1;
+        }
+        return lines;
+    }
+
+    static Clock::duration seconds(double value) {
+        return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(value));
+    }
+
+    // Waits for the socket, the keyboard or a deadline, and moves bytes.
+    // Returns false once the connection is gone.
+    bool wait_and_transfer() {
+        pollfd fds[2] = {
+            {m_socket, static_cast<short>(POLLIN | (m_output.empty() ? 0 : POLLOUT)), 0},
+            {STDIN_FILENO, POLLIN, 0}};
+        const bool read_input =
+            !m_input_ended && (m_interactive ? m_raw : m_input.find('\n') == std::string::npos);
+        const int ready = poll(fds, read_input ? 2 : 1, poll_timeout_ms());
+        if (ready < 0 && errno != EINTR) {
+            return false;
+        }
+        if (terminal_state::redraw_needed) {
+            terminal_state::redraw_needed = 0;
+            redraw();
+        }
+        check_deadlines();
+        if (ready <= 0) {
+            return true;
+        }
+        if ((fds[0].revents & POLLOUT) != 0 && !flush_output()) {
+            return false;
+        }
+        if ((fds[0].revents & (POLLIN | POLLHUP | POLLERR)) != 0) {
+            read_socket();
+        }
+        if (read_input && (fds[1].revents & (POLLIN | POLLHUP | POLLERR)) != 0) {
+            read_keyboard_or_script();
+        }
+        return true;
+    }
+
+    int poll_timeout_ms() const {
+        auto deadline = Clock::now() + std::chrono::seconds(1);
+        for (const auto& next : {m_wait ? std::optional(m_wait->deadline) : std::nullopt,
+                                 m_pause_until, m_reply_deadline}) {
+            if (next && *next < deadline) {
+                deadline = *next;
+            }
+        }
+        const auto left =
+            std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+        return static_cast<int>(std::max<std::chrono::milliseconds::rep>(left.count() + 1, 0));
+    }
+
+    void check_deadlines() {
+        const auto now = Clock::now();
+        if (m_wait && now >= m_wait->deadline) {
+            print({m_display.problem("timed out waiting for a push")});
+            m_wait.reset();
+        }
+        if (m_reply_deadline && now >= *m_reply_deadline) {
+            print({m_display.problem("the server has not answered for 30 seconds; giving up")});
+            m_server_closed = true;
+        }
+    }
+
+    bool flush_output() {
+        while (!m_output.empty()) {
+            const ssize_t sent = send(m_socket, m_output.data(), m_output.size(), MSG_NOSIGNAL);
+            if (sent < 0 && errno == EINTR) {
+                continue;
+            }
+            if (sent < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+                return true;
+            }
+            if (sent <= 0) {
+                m_server_closed = true;
+                return false;
+            }
+            m_output.erase(0, static_cast<std::size_t>(sent));
+        }
+        return true;
+    }
+
+    void read_socket() {
+        char buffer[16384];
+        const ssize_t got = recv(m_socket, buffer, sizeof buffer, 0);
+        if (got > 0) {
+            m_session.receive(std::string_view(buffer, static_cast<std::size_t>(got)));
+            return;
+        }
+        if (got < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)) {
+            return;
+        }
+        handle_events();  // whatever arrived before the end
+        if (!m_session.closing()) {
+            print({m_display.for_script() ? "closed connection lost"
+                                          : "[closed] the connection to the server was lost"});
+        }
+        m_server_closed = true;
+    }
+
+    void read_keyboard_or_script() {
+        char buffer[4096];
+        const ssize_t got = read(STDIN_FILENO, buffer, sizeof buffer);
+        if (got < 0 && errno == EINTR) {
+            return;
+        }
+        if (got <= 0) {
+            m_input_ended = true;
+            if (m_interactive) {
+                quit();
+            }
+            return;
+        }
+        if (!m_interactive) {
+            m_input.append(buffer, static_cast<std::size_t>(got));
+            return;
+        }
+        for (ssize_t i = 0; i < got; ++i) {
+            type(buffer[i]);
+        }
+    }
+
+    // One key from the person at the keyboard.
+    void type(char key) {
+        switch (m_editor.feed(key)) {
+            case LineEditor::Outcome::editing:
+                break;
+            case LineEditor::Outcome::end_of_input:
+                quit();
+                return;
+            case LineEditor::Outcome::line_ready: {
+                const std::string line = m_editor.take_line();
+                write_all(STDOUT_FILENO, std::string(LineEditor::clear_line));
+                if (!line.empty()) {
+                    print({"> " + printable(line)});  // what was typed stays on screen
+                }
+                act_on(line);
+                break;
+            }
+        }
+        write_all(STDOUT_FILENO, m_editor.redraw(terminal_width()));
+    }
+
+    void quit() {
+        if (!m_quit_sent) {
+            m_quit_sent = true;
+            m_output += m_session.quit();
+        }
+    }
+
+    // ---- output ----
+
+    void print(const std::vector<std::string>& lines) {
+        std::string text;
+        for (const std::string& line : lines) {
+            text += line + "\n";
+        }
+        if (m_raw) {
+            update_prompt();
+            text = std::string(LineEditor::clear_line) + text + m_editor.redraw(terminal_width());
+        }
+        write_all(STDOUT_FILENO, text);
+    }
+
+    void redraw() {
+        if (m_raw) {
+            write_all(STDOUT_FILENO, m_editor.redraw(terminal_width()));
+        }
+    }
+
+    void update_prompt() {
+        std::string prompt = m_session.name();
+        const auto& customers = m_session.customers();
+        if (m_session.role() == Role::customer) {
+            prompt += m_session.agent().empty()
+                          ? (m_session.position() > 0
+                                 ? " (number " + std::to_string(m_session.position()) + " in line)"
+                                 : " (waiting)")
+                          : " to " + m_session.agent();
+        } else if (customers.size() == 1) {
+            prompt += " to " + customers.front();
+        } else {
+            prompt += " (" + std::to_string(customers.size()) + " customers)";
+        }
+        m_editor.set_prompt(printable(prompt) + "> ");
+    }
+
+    struct ActiveWait {
+        telechat::client::PushKind kind;
+        Clock::time_point deadline;
+    };
+
+    Settings m_settings;
+    bool m_interactive;
+    Display m_display;
+    Session m_session;
+    LineEditor m_editor;
+    int m_socket = -1;
+    std::string m_output;  // bytes not yet sent to the server
+    std::string m_input;   // a script's lines not yet acted on
+    bool m_input_ended = false;
+    bool m_raw = false;
+    bool m_quit_sent = false;
+    bool m_quit_acknowledged = false;
+    bool m_server_closed = false;
+    std::optional<ActiveWait> m_wait;
+    std::size_t m_pushes_unwaited[5] = {};  // by PushKind: pushes no /wait has met yet
+    std::optional<Clock::time_point> m_pause_until;
+    std::optional<Clock::time_point> m_reply_deadline;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    try {
+        Settings settings = parse_arguments(argc, argv);
+        const bool interactive = isatty(STDIN_FILENO) == 1;
+        if (interactive) {
+            install_terminal_guards();
+        }
+        std::signal(SIGPIPE, SIG_IGN);
+        std::setvbuf(stdout, nullptr, _IONBF, 0);
+        return Client(std::move(settings), interactive).run();
+    } catch (const std::exception& error) {  // out of memory, mostly
+        restore_terminal();
+        std::fprintf(stderr, "telechat-client: %s\n", error.what());
+        return exit_refused;
+    }
+}

@@ -1,0 +1,174 @@
+// telechat-client in a real pseudo-terminal: tmux runs a shell, the test
+// types into it and reads the screen back. It checks the prompts for what
+// the command line left out (the key without echo), that a message arriving
+// while a line is half typed leaves that line intact, and that Ctrl-C gives
+// the terminal back exactly as it was.
+#include <catch2/catch.hpp>
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "support.hpp"
+
+using namespace apps_test;
+
+namespace {
+
+constexpr const char* key = "Secret-Terminal-Key-9";
+
+std::string shell_quoted(const std::string& text) {
+    std::string quoted = "'";
+    for (const char c : text) {
+        quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    }
+    return quoted + "'";
+}
+
+// Output of a shell command.
+std::string run(const std::string& command) {
+    std::string output;
+    FILE* pipe = ::popen(command.c_str(), "r");
+    if (pipe == nullptr) {
+        return output;
+    }
+    char buffer[4096];
+    for (std::size_t got = 0; (got = std::fread(buffer, 1, sizeof buffer, pipe)) > 0;) {
+        output.append(buffer, got);
+    }
+    ::pclose(pipe);
+    return output;
+}
+
+// A tmux server of our own (its own socket), running one shell in an 100x30
+// window; killed, with everything in it, when the test ends.
+class Tmux {
+  public:
+    Tmux() {
+        const std::string started =
+            run(tmux() + " new-session -d -s main -x 100 -y 30 " +
+                shell_quoted("env -u TELECHAT_AGENT_KEY PS1='$ ' bash --norc --noprofile") +
+                " 2>&1 && echo started");
+        if (!contains(started, "started")) {
+            FAIL("tmux could not start (is Debian's tmux installed?): " << started);
+        }
+    }
+    Tmux(const Tmux&) = delete;
+    Tmux& operator=(const Tmux&) = delete;
+    ~Tmux() { run(tmux() + " kill-server 2>/dev/null"); }
+
+    // Types `text` literally.
+    void type(const std::string& text) {
+        run(tmux() + " send-keys -t main -l " + shell_quoted(text));
+    }
+    // Presses a key by its tmux name: Enter, C-c, ...
+    void press(const std::string& key_name) { run(tmux() + " send-keys -t main " + key_name); }
+
+    [[nodiscard]] std::string screen() const { return run(tmux() + " capture-pane -p -t main"); }
+
+    // The last line of the screen that is not empty.
+    [[nodiscard]] std::string last_line() const {
+        const auto lines = split_lines(screen());
+        for (auto line = lines.rbegin(); line != lines.rend(); ++line) {
+            if (line->find_first_not_of(' ') != std::string::npos) {
+                return line->substr(0, line->find_last_not_of(' ') + 1);
+            }
+        }
+        return {};
+    }
+
+    // Whether the screen shows `part` within the timeout; if not, the
+    // screen goes into the test's failure message.
+    bool shows(const std::string& part, Milliseconds timeout = 10000ms) const {
+        if (eventually([&] { return contains(screen(), part); }, timeout)) {
+            return true;
+        }
+        UNSCOPED_INFO("waited for \"" << part << "\" on this screen:\n" << screen());
+        return false;
+    }
+
+    bool last_line_is(const std::string& expected, Milliseconds timeout = 10000ms) const {
+        if (eventually([&] { return last_line() == expected; }, timeout)) {
+            return true;
+        }
+        UNSCOPED_INFO("waited for the last line \"" << expected << "\" on this screen:\n"
+                                                    << screen());
+        return false;
+    }
+
+  private:
+    [[nodiscard]] std::string tmux() const { return "tmux -L " + m_socket; }
+
+    std::string m_socket = "telechat-test-" + std::to_string(::getpid());
+};
+
+}  // namespace
+
+TEST_CASE(
+    "in a terminal: prompts, a hidden key, pushes that keep the half-typed line, Ctrl-C restores",
+    "[client][terminal]") {
+    auto server = ServerProcess::start({"--bind", "127.0.0.1", "--port", "0", "--agent-key", key});
+    const std::string port = std::to_string(server->wait_listening());
+    REQUIRE(port != "0");
+    auto ana = ServerProcess::start_client({"127.0.0.1", "--port", port, "--name", "ana"});
+    REQUIRE(ana->wait_stdout_line("ok welcome ana"));
+
+    char directory_template[] = "/tmp/telechat-terminal-XXXXXX";
+    REQUIRE(::mkdtemp(directory_template) != nullptr);
+    const std::string settings_file = std::string(directory_template) + "/stty";
+
+    Tmux terminal;
+    REQUIRE(terminal.shows("$"));
+    terminal.type("stty -g > " + settings_file + "; " + client_path + " --port " + port);
+    terminal.press("Enter");
+
+    REQUIRE(terminal.shows("server address [127.0.0.1]:"));
+    terminal.press("Enter");
+    REQUIRE(terminal.shows("your name:"));
+    terminal.type("ana");  // taken: asked again once the server says so
+    terminal.press("Enter");
+    REQUIRE(terminal.shows("customer or agent? [customer]:"));
+    terminal.type("boss");
+    terminal.press("Enter");
+    REQUIRE(terminal.shows("please answer customer or agent"));
+    terminal.type("agent");
+    terminal.press("Enter");
+    REQUIRE(terminal.shows("agent key (not shown):"));
+    terminal.type(key);
+    terminal.press("Enter");
+    REQUIRE(terminal.shows("[error] that name is in use, pick another"));
+    CHECK_FALSE(contains(terminal.screen(), key));  // never echoed
+    REQUIRE(terminal.last_line_is("your name:"));
+    terminal.type("sam");
+    terminal.press("Enter");
+    REQUIRE(terminal.shows("[ok] welcome sam"));
+    REQUIRE(terminal.shows("[assigned] new customer: ana"));
+    REQUIRE(terminal.last_line_is("sam to ana>"));
+
+    terminal.type("half typed");
+    REQUIRE(terminal.last_line_is("sam to ana> half typed"));
+    ana->write_stdin("hello from ana\n");
+    REQUIRE(terminal.shows("[msg] ana: hello from ana"));
+    CHECK(terminal.last_line_is("sam to ana> half typed"));
+
+    terminal.type(" line");
+    terminal.press("Enter");
+    REQUIRE(ana->wait_stdout_line("msg sam half typed line"));
+    REQUIRE(terminal.shows("[ok] message received"));
+    CHECK(terminal.last_line_is("sam to ana>"));
+
+    terminal.press("C-c");
+    REQUIRE(terminal.last_line_is("$"));
+    terminal.type("stty -g | cmp -s - " + settings_file + " && echo TERMINAL-RESTORED");
+    terminal.press("Enter");
+    CHECK(terminal.shows("\nTERMINAL-RESTORED"));
+
+    ana->close_stdin();
+    CHECK(ana->wait_exit());
+    std::remove(settings_file.c_str());
+    ::rmdir(directory_template);
+}
