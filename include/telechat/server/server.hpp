@@ -280,20 +280,12 @@ public:
 
     // Called by another loop, with the desk locked.
     void adopt(ConnectionId id, Handle handle) {
-        {
-            std::lock_guard<std::mutex> guard(m_inbox_mutex);
-            m_new_connections.push(NewConnection{id, handle});
-        }
-        wake();
+        deliver_to_inbox([&] { m_new_connections.push(NewConnection{id, handle}); });
     }
 
     // Called by another loop, with the desk locked.
     void post_ready(ConnectionId id) {
-        {
-            std::lock_guard<std::mutex> guard(m_inbox_mutex);
-            m_foreign_ready.push(id);
-        }
-        wake();
+        deliver_to_inbox([&] { m_foreign_ready.push(id); });
     }
 
     void run() {
@@ -471,6 +463,23 @@ private:
         m_connections.insert_or_assign(detail::token_of(id), Connection{handle, false, false});
         m_poller.add(handle, detail::token_of(id));
         m_adopted_any = true;
+    }
+
+    // Only the first hand-off into an empty inbox wakes the loop: it takes
+    // the whole inbox at once, and a wake-up is a system call on each side.
+    // None is lost: a hand-off that finds the inbox empty came after the
+    // loop's last take_inbox(), so that loop has still to see its wake-up.
+    template <class Push>
+    void deliver_to_inbox(Push push) {
+        bool was_empty = false;
+        {
+            std::lock_guard<std::mutex> guard(m_inbox_mutex);
+            was_empty = m_new_connections.empty() && m_foreign_ready.empty();
+            push();
+        }
+        if (was_empty) {
+            wake();
+        }
     }
 
     // The inbox is double-buffered: the queues swap with these, which keep
