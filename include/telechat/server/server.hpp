@@ -528,6 +528,10 @@ private:
             m_server.m_desk.receive(id, std::string_view(m_read_buffer.data(), result.bytes),
                                     detail::unix_now());
             announce_registration(id);
+            // The recipients first, the sender's replies last: a relayed
+            // message then leaves one system call sooner, and no client can
+            // tell, since each connection's own bytes keep their order.
+            dispatch_ready(id);
             flush(id);
         } else {
             // End of stream or a reset: what was complete has been handled;
@@ -606,9 +610,13 @@ private:
 
     // Every connection the desk says has news: written here if this loop
     // owns it, else handed to its owner. Needs the desk locked.
-    void dispatch_ready() {
+    // `later` is left out: the caller flushes it itself, afterwards.
+    void dispatch_ready(std::optional<ConnectionId> later = std::nullopt) {
         while (const std::optional<ConnectionId> id = m_server.m_desk.next_ready()) {
             Loop* owner = m_server.m_owner_by_slot[id->slot];
+            if (id == later) {
+                continue;
+            }
             if (owner == this) {
                 flush(*id);
             } else {
