@@ -245,7 +245,8 @@ class Client {
         const int code = loop();
         if (m_interactive) {
             leave_raw_mode();
-            write_all(STDOUT_FILENO, "\n");
+            // The prompt goes: the shell's own comes next.
+            write_all(STDOUT_FILENO, m_raw ? LineEditor::clear_line : std::string_view("\n"));
         }
         close(m_socket);
         return code;
