@@ -13,6 +13,8 @@
 #include <string_view>
 #include <vector>
 
+#include "terminal.hpp"
+
 namespace client_app {
 
 using telechat::client::Event;
@@ -66,7 +68,7 @@ class Table {
         for (const auto& row : m_rows) {
             widths.resize(std::max(widths.size(), row.size()));
             for (std::size_t i = 0; i < row.size(); ++i) {
-                widths[i] = std::max(widths[i], display_width(row[i]));
+                widths[i] = std::max(widths[i], columns(row[i]));
             }
         }
         std::vector<std::string> out;
@@ -75,20 +77,12 @@ class Table {
             for (std::size_t i = 0; i < row.size(); ++i) {
                 line += row[i];
                 if (i + 1 < row.size()) {
-                    line.append(widths[i] - display_width(row[i]) + 2, ' ');
+                    line.append(widths[i] - columns(row[i]) + 2, ' ');
                 }
             }
             out.push_back(std::move(line));
         }
         return out;
-    }
-
-    // Columns counted as code points: right for the Latin, Greek and Cyrillic
-    // names and texts of a support desk; wide CJK characters would need wcwidth.
-    static std::size_t display_width(std::string_view text) {
-        return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
-            return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-        }));
     }
 
   private:

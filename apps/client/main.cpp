@@ -393,7 +393,6 @@ class Client {
                 ++m_pushes_unwaited[static_cast<std::size_t>(push->kind)];
             }
         }
-        update_prompt();
         return std::nullopt;
     }
 

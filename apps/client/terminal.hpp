@@ -164,6 +164,17 @@ inline std::optional<std::string> ask(std::string_view question, bool echo = tru
 
 // ---- the line being typed --------------------------------------------------
 
+// How many columns `text` takes, counted as code points: right for the Latin,
+// Greek and Cyrillic names and texts of a support desk; wide CJK characters
+// would need wcwidth.
+inline std::size_t columns(std::string_view text) {
+    std::size_t count = 0;
+    for (const char c : text) {
+        count += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1U : 0U;
+    }
+    return count;
+}
+
 // A one-line editor: printable text, Backspace, Ctrl-U (clear), Ctrl-W
 // (delete a word), Enter; escape sequences (arrows, function keys) are
 // swallowed whole. It owns the bottom line of the screen: whatever else is
@@ -276,14 +287,6 @@ class LineEditor {
         } else if (byte >= 0x40 && byte <= 0x7e) {
             m_escape = Escape::none;
         }
-    }
-
-    static std::size_t columns(std::string_view text) {
-        std::size_t count = 0;
-        for (const char c : text) {
-            count += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1U : 0U;
-        }
-        return count;
     }
 
     std::string m_prompt;

@@ -31,9 +31,8 @@ const Clock::time_point demo_start = Clock::now();
 // A pause before each step, so that a person can follow; --pace 0 for tests.
 std::chrono::milliseconds pace{700};
 
-bool use_colour() {
-    return isatty(STDOUT_FILENO) == 1 && std::getenv("NO_COLOR") == nullptr;
-}
+// Decided once: whether stdout is a terminal does not change during the demo.
+const bool use_colour = isatty(STDOUT_FILENO) == 1 && std::getenv("NO_COLOR") == nullptr;
 
 std::string elapsed() {
     const auto ms =
@@ -45,8 +44,8 @@ std::string elapsed() {
 
 void narrate(std::string_view text) {
     std::this_thread::sleep_for(pace);
-    std::printf("\n%s%.*s%s\n", use_colour() ? "\x1b[1m" : "", static_cast<int>(text.size()),
-                text.data(), use_colour() ? "\x1b[0m" : "");
+    std::printf("\n%s%.*s%s\n", use_colour ? "\x1b[1m" : "", static_cast<int>(text.size()),
+                text.data(), use_colour ? "\x1b[0m" : "");
 }
 
 // One participant: a TCP connection to the server, and the transcript of
@@ -117,7 +116,7 @@ class Participant {
     }
 
     void show(std::string_view direction, std::string_view line) const {
-        const bool colour = use_colour();
+        const bool colour = use_colour;
         const char* tint = direction == ">>" ? "\x1b[36m" : "\x1b[33m";
         std::printf("  %s  %-6s %s%.*s %.*s%s\n", elapsed().c_str(), m_name.c_str(),
                     colour ? tint : "", static_cast<int>(direction.size()), direction.data(),
