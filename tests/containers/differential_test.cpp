@@ -29,7 +29,8 @@
 
 namespace {
 
-constexpr std::array<std::uint64_t, 4> seeds{0x7e1ec4a7ULL, 1ULL, 0xdeadbeefcafef00dULL, 20240611ULL};
+constexpr std::array<std::uint64_t, 4> seeds{0x7e1ec4a7ULL, 1ULL, 0xdeadbeefcafef00dULL,
+                                             20240611ULL};
 /// Per seed; with four seeds every container sees well over 10^5 operations.
 constexpr std::size_t steps_per_seed = 30'000;
 /// How often the (O(1) for Queue and Stack, O(n) for HashTable) invariant check runs.
@@ -40,7 +41,7 @@ constexpr std::size_t full_compare_period = 1024;
 /// Stops the test with the seed and step that reproduce a mismatch. The
 /// message is only built when something is wrong, so the loops stay fast.
 class Mismatch {
-public:
+  public:
     explicit Mismatch(std::uint64_t seed) : m_seed(seed) {}
     void at_step(std::size_t step) noexcept { m_step = step; }
     void require(bool holds, const char* what) const {
@@ -49,7 +50,7 @@ public:
         }
     }
 
-private:
+  private:
     std::uint64_t m_seed;
     std::size_t m_step = 0;
 };
@@ -93,7 +94,9 @@ bool same_sequence(const Container& container, const Reference& reference) {
 
 /// A random step pattern: phases of mostly growing and mostly shrinking, so
 /// that sizes wander between empty and a few thousand.
-bool in_growing_phase(std::size_t step) { return (step / 4096) % 2 == 0; }
+bool in_growing_phase(std::size_t step) {
+    return (step / 4096) % 2 == 0;
+}
 
 // ---------------------------------------------------------------------------
 // Queue
@@ -492,7 +495,8 @@ void run_hash_table_against_unordered_map(std::uint64_t seed, std::size_t key_sp
                     break;
                 }
                 case 993: {
-                    const float limit = static_cast<float>(30U + rng() % 66U) / 100.0F;  // 0.30 .. 0.95
+                    const float limit =
+                        static_cast<float>(30U + rng() % 66U) / 100.0F;  // 0.30 .. 0.95
                     table.max_load_factor(limit);
                     mismatch.require(table.max_load_factor() == limit, "max_load_factor is set");
                     mismatch.require(table.load_factor() <= limit, "load within the new maximum");
@@ -564,15 +568,15 @@ void run_hash_table_against_unordered_map(std::uint64_t seed, std::size_t key_sp
 
 }  // namespace
 
-TEMPLATE_TEST_CASE("Queue behaves like std::queue under random operations",
-                   "[queue][differential]", int, std::string) {
+TEMPLATE_TEST_CASE("Queue behaves like std::queue under random operations", "[queue][differential]",
+                   int, std::string) {
     for (const std::uint64_t seed : seeds) {
         run_queue_against_std_queue<TestType>(seed);
     }
 }
 
-TEMPLATE_TEST_CASE("Stack behaves like std::stack under random operations",
-                   "[stack][differential]", int, std::string) {
+TEMPLATE_TEST_CASE("Stack behaves like std::stack under random operations", "[stack][differential]",
+                   int, std::string) {
     for (const std::uint64_t seed : seeds) {
         run_stack_against_std_stack<TestType>(seed);
     }

@@ -56,9 +56,11 @@ TEST_CASE("every split of the byte streams gives the same transcript", "[desk][s
     CHECK(morning(Split::chunked) == whole);
 }
 
-TEST_CASE("a client's commands in one receive or line by line give the same replies", "[desk][splits][pipelining]") {
+TEST_CASE("a client's commands in one receive or line by line give the same replies",
+          "[desk][splits][pipelining]") {
     const std::string script =
-        "PING\r\nCONNECT CUSTOMER bob\r\nMSG one\r\n\r\nMSG two\nLIST\r\nHIST bob\r\nbogus\r\nHELP\r\nPING x\r\n";
+        "PING\r\nCONNECT CUSTOMER bob\r\nMSG one\r\n\r\nMSG two\nLIST\r\nHIST "
+        "bob\r\nbogus\r\nHELP\r\nPING x\r\n";
     const auto run = [&](bool at_once) {
         World w;
         Client& ann = w.agent("ann");
