@@ -6,7 +6,8 @@
 // repetition to the next, so that a slow phase of a shared machine hits all of
 // them alike; it prints the median ns per operation of each and the ratios
 // "other / telechat" (above 1: TeleChat is faster). The live heap bytes per
-// element come from the global operator new and delete replaced below.
+// element come from the replaced global operator new and delete of
+// tests/support/allocation_counter.hpp (CMake target telechat_allocation_counter).
 // bench/README.md explains the options and the columns.
 
 #include <telechat/hash_table.hpp>
@@ -37,8 +38,10 @@
 #include <vector>
 
 #if __has_include(<malloc.h>)
-#include <malloc.h>
+#include <malloc.h>  // mallopt
 #endif
+
+#include "allocation_counter.hpp"
 
 #if defined(TELECHAT_BENCH_HAVE_BOOST) && __has_include(<boost/unordered/unordered_flat_map.hpp>)
 #include <boost/unordered/unordered_flat_map.hpp>
@@ -49,232 +52,6 @@
 #include <absl/container/flat_hash_map.h>
 #define TELECHAT_BENCH_ABSL 1
 #endif
-
-// ---------------------------------------------------------------------------------------------
-// Heap accounting. Off, operator new is malloc plus one predictable branch, so
-// the timings are not disturbed. On (only while the memory figures are taken),
-// every block allocated is recorded with its requested size in a side table
-// (itself from calloc, never from operator new), so that even the unsized
-// operator delete knows how many bytes it returns.
-// ---------------------------------------------------------------------------------------------
-namespace {
-namespace heap_count {
-
-struct Entry {
-    std::uintptr_t address;
-    std::size_t size;
-};
-
-constexpr std::uintptr_t tombstone = 1;
-constexpr int table_bits = 22;
-constexpr std::size_t table_size = std::size_t{1} << table_bits;
-
-struct State {
-    bool on = false;
-    bool overflow = false;
-    Entry* table = nullptr;
-    std::size_t slots_used = 0;  // live entries and tombstones
-    std::size_t live_bytes = 0;
-    std::size_t peak_bytes = 0;
-    std::size_t live_footprint = 0;  // what malloc really hands out, see footprint_of
-    std::size_t live_blocks = 0;
-};
-
-State g_state;
-
-std::size_t slot_of(std::uintptr_t address) noexcept {
-    return static_cast<std::size_t>((static_cast<std::uint64_t>(address) * 0x9E3779B97F4A7C15ULL) >>
-                                    (64 - table_bits));
-}
-
-// The bytes a block occupies in the heap: glibc rounds a request up to its
-// granularity and keeps an 8-byte size word in front of each block.
-std::size_t footprint_of(void* block, std::size_t requested) noexcept {
-#if defined(__GLIBC__)
-    (void)requested;
-    return malloc_usable_size(block) + sizeof(std::size_t);
-#else
-    (void)block;
-    return requested;
-#endif
-}
-
-void record_alloc(void* block, std::size_t size) noexcept {
-    State& s = g_state;
-    if (!s.on || s.overflow) {
-        return;
-    }
-    if (2 * (s.slots_used + 1) > table_size) {
-        s.overflow = true;
-        return;
-    }
-    const auto address = reinterpret_cast<std::uintptr_t>(block);
-    std::size_t i = slot_of(address);
-    while (s.table[i].address != 0 && s.table[i].address != tombstone) {
-        i = (i + 1) & (table_size - 1);
-    }
-    if (s.table[i].address == 0) {
-        ++s.slots_used;
-    }
-    s.table[i] = {address, size};
-    s.live_bytes += size;
-    s.peak_bytes = std::max(s.peak_bytes, s.live_bytes);
-    s.live_footprint += footprint_of(block, size);
-    ++s.live_blocks;
-}
-
-void record_free(void* block) noexcept {
-    State& s = g_state;
-    if (!s.on || block == nullptr) {
-        return;
-    }
-    const auto address = reinterpret_cast<std::uintptr_t>(block);
-    for (std::size_t i = slot_of(address); s.table[i].address != 0;
-         i = (i + 1) & (table_size - 1)) {
-        if (s.table[i].address == address) {
-            s.live_bytes -= s.table[i].size;
-            s.live_footprint -= footprint_of(block, s.table[i].size);
-            --s.live_blocks;
-            s.table[i].address = tombstone;
-            return;
-        }
-    }
-    // Allocated before counting began: not ours to count.
-}
-
-// Starts counting from zero. Blocks allocated before are ignored, even when freed.
-bool start() noexcept {
-    State& s = g_state;
-    s = State{};
-    s.table = static_cast<Entry*>(std::calloc(table_size, sizeof(Entry)));
-    s.on = s.table != nullptr;
-    return s.on;
-}
-
-void stop() noexcept {
-    State& s = g_state;
-    s.on = false;
-    std::free(s.table);
-    s.table = nullptr;
-}
-
-void* allocate(std::size_t size) {
-    const std::size_t bytes = size == 0 ? 1 : size;
-    for (;;) {
-        if (void* block = std::malloc(bytes)) {
-            record_alloc(block, size);
-            return block;
-        }
-        const std::new_handler handler = std::get_new_handler();
-        if (handler == nullptr) {
-            throw std::bad_alloc();
-        }
-        handler();
-    }
-}
-
-void* allocate_aligned(std::size_t size, std::align_val_t align) {
-    const auto alignment = static_cast<std::size_t>(align);
-    // aligned_alloc wants a multiple of the alignment.
-    const std::size_t bytes =
-        size == 0 ? alignment : (size + alignment - 1) / alignment * alignment;
-    for (;;) {
-        if (void* block = std::aligned_alloc(alignment, bytes)) {
-            record_alloc(block, size);
-            return block;
-        }
-        const std::new_handler handler = std::get_new_handler();
-        if (handler == nullptr) {
-            throw std::bad_alloc();
-        }
-        handler();
-    }
-}
-
-void release(void* block) noexcept {
-    record_free(block);
-    std::free(block);
-}
-
-}  // namespace heap_count
-}  // namespace
-
-void* operator new(std::size_t size) {
-    return heap_count::allocate(size);
-}
-void* operator new[](std::size_t size) {
-    return heap_count::allocate(size);
-}
-void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
-    try {
-        return heap_count::allocate(size);
-    } catch (...) {
-        return nullptr;
-    }
-}
-void* operator new[](std::size_t size, const std::nothrow_t&) noexcept {
-    try {
-        return heap_count::allocate(size);
-    } catch (...) {
-        return nullptr;
-    }
-}
-void* operator new(std::size_t size, std::align_val_t align) {
-    return heap_count::allocate_aligned(size, align);
-}
-void* operator new[](std::size_t size, std::align_val_t align) {
-    return heap_count::allocate_aligned(size, align);
-}
-void* operator new(std::size_t size, std::align_val_t align, const std::nothrow_t&) noexcept {
-    try {
-        return heap_count::allocate_aligned(size, align);
-    } catch (...) {
-        return nullptr;
-    }
-}
-void* operator new[](std::size_t size, std::align_val_t align, const std::nothrow_t&) noexcept {
-    try {
-        return heap_count::allocate_aligned(size, align);
-    } catch (...) {
-        return nullptr;
-    }
-}
-void operator delete(void* block) noexcept {
-    heap_count::release(block);
-}
-void operator delete[](void* block) noexcept {
-    heap_count::release(block);
-}
-void operator delete(void* block, std::size_t) noexcept {
-    heap_count::release(block);
-}
-void operator delete[](void* block, std::size_t) noexcept {
-    heap_count::release(block);
-}
-void operator delete(void* block, std::align_val_t) noexcept {
-    heap_count::release(block);
-}
-void operator delete[](void* block, std::align_val_t) noexcept {
-    heap_count::release(block);
-}
-void operator delete(void* block, std::size_t, std::align_val_t) noexcept {
-    heap_count::release(block);
-}
-void operator delete[](void* block, std::size_t, std::align_val_t) noexcept {
-    heap_count::release(block);
-}
-void operator delete(void* block, const std::nothrow_t&) noexcept {
-    heap_count::release(block);
-}
-void operator delete[](void* block, const std::nothrow_t&) noexcept {
-    heap_count::release(block);
-}
-void operator delete(void* block, std::align_val_t, const std::nothrow_t&) noexcept {
-    heap_count::release(block);
-}
-void operator delete[](void* block, std::align_val_t, const std::nothrow_t&) noexcept {
-    heap_count::release(block);
-}
 
 namespace {
 
@@ -1228,7 +1005,7 @@ std::vector<MemoryRow> memory_suite(const Options& options) {
     for_each_map<std::uint64_t>(options, [&]<class Map>(const char* name) {
         MemoryRow row;
         row.impl = name;  // before counting starts: the name may allocate
-        if (!heap_count::start()) {
+        if (!telechat_test::start_heap_tracking()) {
             return;
         }
         {
@@ -1237,14 +1014,14 @@ std::vector<MemoryRow> memory_suite(const Options& options) {
                 map.try_emplace(keys[i], std::uint64_t{i});
             }
             keep(map);
-            const heap_count::State& s = heap_count::g_state;
-            row.bytes_per_element = per_element(s.live_bytes);
-            row.footprint_per_element = per_element(s.live_footprint);
-            row.peak_per_element = per_element(s.peak_bytes);
-            row.blocks = s.live_blocks;
+            const telechat_test::HeapUsage usage = telechat_test::heap_usage();
+            row.bytes_per_element = per_element(usage.live_bytes);
+            row.footprint_per_element = per_element(usage.live_footprint);
+            row.peak_per_element = per_element(usage.peak_bytes);
+            row.blocks = usage.live_blocks;
         }
-        const bool overflow = heap_count::g_state.overflow;
-        heap_count::stop();
+        const bool overflow = telechat_test::heap_usage().overflow;
+        telechat_test::stop_heap_tracking();
         if (!overflow) {
             rows.push_back(row);
         }

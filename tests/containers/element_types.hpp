@@ -14,24 +14,11 @@
 #include <utility>
 #include <vector>
 
+// allocation_count() and allocations_during(), from the one operator new
+// replacement of the tests and benchmarks (target telechat_allocation_counter).
+#include "allocation_counter.hpp"
+
 namespace telechat_test {
-
-// ---------------------------------------------------------------------------
-// Allocation counting
-// ---------------------------------------------------------------------------
-
-/// The number of calls to the global operator new (every form) since the
-/// program started. Defined in allocation_counter.cpp, which replaces the
-/// global operator new and delete for the whole test executable.
-[[nodiscard]] std::size_t allocation_count() noexcept;
-
-/// How many allocations happen while `action` runs.
-template <class Action>
-[[nodiscard]] std::size_t allocations_during(Action&& action) {
-    const std::size_t before = allocation_count();
-    std::forward<Action>(action)();
-    return allocation_count() - before;
-}
 
 // ---------------------------------------------------------------------------
 // Lifetime tracking
