@@ -4,9 +4,14 @@
 // arbitrary bytes, runs them through the framer (whole, byte by byte and in
 // a split derived from the input), the text check, the command parser and
 // the writer, and reports every broken invariant. Here it is replayed on
-// hand-written seeds and on generated inputs; set TELECHAT_PROTOCOL_REPLAY
-// to a file or a directory of files (a fuzzer's corpus or crash artefacts)
-// to replay those too.
+// generated inputs and on every file of the corpus tests/protocol/replay_corpus
+// (its path is compiled in as TELECHAT_PROTOCOL_CORPUS), in every build.
+//
+// A corpus file is one input: byte 0 picks the line limit ('\xFF' and
+// every byte from 0xC0: 1024; below: 2 + byte % 64), the rest is the byte
+// stream. The corpus starts with hand-written seeds, one per file, named
+// for what they try; an input that once broke an invariant (a fuzzer's crash
+// artefact, say) goes there too, and is replayed from then on.
 #include <telechat/protocol/command.hpp>
 #include <telechat/protocol/framer.hpp>
 #include <telechat/protocol/text.hpp>
@@ -14,9 +19,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -233,30 +238,6 @@ Report replay(std::string_view bytes) {
     return protocol_one_input(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size());
 }
 
-// Hand-written seeds: byte 0 is the limit selector ('\xFF' = 1024).
-const std::string_view seeds[] = {
-    "\xFF"
-    "CONNECT AGENT alice s3cr3t\r\nCONNECT CUSTOMER bob\r\nMSG bob hello  there\r\n"sv,
-    "\xFF"
-    "LIST\r\nHIST bob\r\nHIST  bob   2\r\nEND bob\r\nQUIT see you\r\nPING tok\r\nHELP\r\n"sv,
-    "\xFF"
-    "MSG   bob hi\nmsg bob \t\nMSG\nMSG \nMSG bob\n"sv,
-    "\xFF"
-    "CONNECT\nCONNECT BOSS x\nCONNECT CUSTOMER\nCONNECT AGENT a\nCONNECT CUSTOMER _x\n"sv,
-    "\xFF"
-    "HIST bob 0\nHIST bob 99999999999999999999999\nHIST bob -1\nHIST\nEND\nEND a b\n"sv,
-    "\xFF"
-    "caf\xC3\xA9\r\n\xC0\x80\r\n\xED\xA0\x80\r\n\xF4\x90\x80\x80\r\n\xC2\x85\r\nA\x7F\r\n"sv,
-    "\xFF"
-    "\r\n\n\r\r\n a\rb\r\n"sv,
-    "\x06"
-    "abcd\r\nabcde\r\nabcdef\nab\r\r\n"sv,
-    "\x00"
-    "\n\r\na\nab\n"sv,
-    "\x03"
-    "PING\nPI\nP\n"sv,
-};
-
 /// Generated inputs: lines that start with a command word (mostly) and go
 /// on with protocol tokens and runs of spaces, with now and then a random
 /// byte, so that both valid commands and near misses occur.
@@ -311,17 +292,6 @@ std::string generated_input(Random& random) {
 
 }  // namespace
 
-TEST_CASE("replay: hand-written seeds keep every protocol invariant", "[replay]") {
-    std::size_t commands = 0;
-    for (const std::string_view seed : seeds) {
-        const Report report = replay(seed);
-        INFO("seed \"" << escaped(seed) << '"');
-        CHECK(report.problems == std::vector<std::string>{});
-        commands += report.commands;
-    }
-    CHECK(commands == 27);  // every seed command reached the parser
-}
-
 TEST_CASE("replay: generated inputs keep every protocol invariant", "[replay]") {
     Random random(2024);
     std::size_t failing = 0;
@@ -343,29 +313,26 @@ TEST_CASE("replay: generated inputs keep every protocol invariant", "[replay]") 
     CHECK(parsed > 500);
 }
 
-TEST_CASE("replay: files named by TELECHAT_PROTOCOL_REPLAY", "[replay]") {
-    const char* where = std::getenv("TELECHAT_PROTOCOL_REPLAY");
-    if (where == nullptr || *where == '\0') {
-        SUCCEED("TELECHAT_PROTOCOL_REPLAY is not set: nothing to replay");
-        return;
-    }
+TEST_CASE("replay: every input of the corpus keeps every protocol invariant", "[replay]") {
     std::vector<std::filesystem::path> files;
-    const std::filesystem::path root(where);
-    REQUIRE(std::filesystem::exists(root));
-    if (std::filesystem::is_directory(root)) {
-        for (const auto& entry : std::filesystem::recursive_directory_iterator(root)) {
-            if (entry.is_regular_file()) {
-                files.push_back(entry.path());
-            }
+    for (const auto& entry : std::filesystem::directory_iterator(TELECHAT_PROTOCOL_CORPUS)) {
+        if (entry.is_regular_file() && entry.path().filename().string().front() != '.') {
+            files.push_back(entry.path());  // not .gitattributes
         }
-    } else {
-        files.push_back(root);
     }
+    std::sort(files.begin(), files.end());  // a failure names the same file first every time
+    REQUIRE(files.size() >= 10);            // the hand-written seeds, at least
+
+    std::size_t commands = 0;
     for (const auto& file : files) {
         std::ifstream in(file, std::ios::binary);
+        REQUIRE(in);
         const std::string bytes((std::istreambuf_iterator<char>(in)),
                                 std::istreambuf_iterator<char>());
-        INFO("file " << file.string());
-        CHECK(replay(bytes).problems == std::vector<std::string>{});
+        const Report report = replay(bytes);
+        INFO("file " << file.filename().string() << ": \"" << escaped(bytes) << '"');
+        CHECK(report.problems == std::vector<std::string>{});
+        commands += report.commands;
     }
+    CHECK(commands >= 27);  // the seeds' 27 commands reached the parser
 }
