@@ -6,7 +6,8 @@
 // repetition to the next, so that a slow phase of a shared machine hits all of
 // them alike; it prints the median ns per operation of each and the ratios
 // "other / telechat" (above 1: TeleChat is faster). The live heap bytes per
-// element come from the global operator new and delete replaced below.
+// element come from the replaced global operator new and delete of
+// tests/support/allocation_counter.hpp (CMake target telechat_allocation_counter).
 // bench/README.md explains the options and the columns.
 
 #include <telechat/hash_table.hpp>
@@ -37,8 +38,10 @@
 #include <vector>
 
 #if __has_include(<malloc.h>)
-#include <malloc.h>
+#include <malloc.h>  // mallopt
 #endif
+
+#include "allocation_counter.hpp"
 
 #if defined(TELECHAT_BENCH_HAVE_BOOST) && __has_include(<boost/unordered/unordered_flat_map.hpp>)
 #include <boost/unordered/unordered_flat_map.hpp>
@@ -49,210 +52,6 @@
 #include <absl/container/flat_hash_map.h>
 #define TELECHAT_BENCH_ABSL 1
 #endif
-
-// ---------------------------------------------------------------------------------------------
-// Heap accounting. Off, operator new is malloc plus one predictable branch, so
-// the timings are not disturbed. On (only while the memory figures are taken),
-// every block allocated is recorded with its requested size in a side table
-// (itself from calloc, never from operator new), so that even the unsized
-// operator delete knows how many bytes it returns.
-// ---------------------------------------------------------------------------------------------
-namespace {
-namespace heap_count {
-
-struct Entry {
-    std::uintptr_t address;
-    std::size_t size;
-};
-
-constexpr std::uintptr_t tombstone = 1;
-constexpr int table_bits = 22;
-constexpr std::size_t table_size = std::size_t{1} << table_bits;
-
-struct State {
-    bool on = false;
-    bool overflow = false;
-    Entry* table = nullptr;
-    std::size_t slots_used = 0;  // live entries and tombstones
-    std::size_t live_bytes = 0;
-    std::size_t peak_bytes = 0;
-    std::size_t live_footprint = 0;  // what malloc really hands out, see footprint_of
-    std::size_t live_blocks = 0;
-};
-
-State g_state;
-
-std::size_t slot_of(std::uintptr_t address) noexcept {
-    return static_cast<std::size_t>((static_cast<std::uint64_t>(address) * 0x9E3779B97F4A7C15ULL) >>
-                                    (64 - table_bits));
-}
-
-// The bytes a block occupies in the heap: glibc rounds a request up to its
-// granularity and keeps an 8-byte size word in front of each block.
-std::size_t footprint_of(void* block, std::size_t requested) noexcept {
-#if defined(__GLIBC__)
-    (void)requested;
-    return malloc_usable_size(block) + sizeof(std::size_t);
-#else
-    (void)block;
-    return requested;
-#endif
-}
-
-void record_alloc(void* block, std::size_t size) noexcept {
-    State& s = g_state;
-    if (!s.on || s.overflow) {
-        return;
-    }
-    if (2 * (s.slots_used + 1) > table_size) {
-        s.overflow = true;
-        return;
-    }
-    const auto address = reinterpret_cast<std::uintptr_t>(block);
-    std::size_t i = slot_of(address);
-    while (s.table[i].address != 0 && s.table[i].address != tombstone) {
-        i = (i + 1) & (table_size - 1);
-    }
-    if (s.table[i].address == 0) {
-        ++s.slots_used;
-    }
-    s.table[i] = {address, size};
-    s.live_bytes += size;
-    s.peak_bytes = std::max(s.peak_bytes, s.live_bytes);
-    s.live_footprint += footprint_of(block, size);
-    ++s.live_blocks;
-}
-
-void record_free(void* block) noexcept {
-    State& s = g_state;
-    if (!s.on || block == nullptr) {
-        return;
-    }
-    const auto address = reinterpret_cast<std::uintptr_t>(block);
-    for (std::size_t i = slot_of(address); s.table[i].address != 0; i = (i + 1) & (table_size - 1)) {
-        if (s.table[i].address == address) {
-            s.live_bytes -= s.table[i].size;
-            s.live_footprint -= footprint_of(block, s.table[i].size);
-            --s.live_blocks;
-            s.table[i].address = tombstone;
-            return;
-        }
-    }
-    // Allocated before counting began: not ours to count.
-}
-
-// Starts counting from zero. Blocks allocated before are ignored, even when freed.
-bool start() noexcept {
-    State& s = g_state;
-    s = State{};
-    s.table = static_cast<Entry*>(std::calloc(table_size, sizeof(Entry)));
-    s.on = s.table != nullptr;
-    return s.on;
-}
-
-void stop() noexcept {
-    State& s = g_state;
-    s.on = false;
-    std::free(s.table);
-    s.table = nullptr;
-}
-
-void* allocate(std::size_t size) {
-    const std::size_t bytes = size == 0 ? 1 : size;
-    for (;;) {
-        if (void* block = std::malloc(bytes)) {
-            record_alloc(block, size);
-            return block;
-        }
-        const std::new_handler handler = std::get_new_handler();
-        if (handler == nullptr) {
-            throw std::bad_alloc();
-        }
-        handler();
-    }
-}
-
-void* allocate_aligned(std::size_t size, std::align_val_t align) {
-    const auto alignment = static_cast<std::size_t>(align);
-    // aligned_alloc wants a multiple of the alignment.
-    const std::size_t bytes = size == 0 ? alignment : (size + alignment - 1) / alignment * alignment;
-    for (;;) {
-        if (void* block = std::aligned_alloc(alignment, bytes)) {
-            record_alloc(block, size);
-            return block;
-        }
-        const std::new_handler handler = std::get_new_handler();
-        if (handler == nullptr) {
-            throw std::bad_alloc();
-        }
-        handler();
-    }
-}
-
-void release(void* block) noexcept {
-    record_free(block);
-    std::free(block);
-}
-
-}  // namespace heap_count
-}  // namespace
-
-void* operator new(std::size_t size) { return heap_count::allocate(size); }
-void* operator new[](std::size_t size) { return heap_count::allocate(size); }
-void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
-    try {
-        return heap_count::allocate(size);
-    } catch (...) {
-        return nullptr;
-    }
-}
-void* operator new[](std::size_t size, const std::nothrow_t&) noexcept {
-    try {
-        return heap_count::allocate(size);
-    } catch (...) {
-        return nullptr;
-    }
-}
-void* operator new(std::size_t size, std::align_val_t align) {
-    return heap_count::allocate_aligned(size, align);
-}
-void* operator new[](std::size_t size, std::align_val_t align) {
-    return heap_count::allocate_aligned(size, align);
-}
-void* operator new(std::size_t size, std::align_val_t align, const std::nothrow_t&) noexcept {
-    try {
-        return heap_count::allocate_aligned(size, align);
-    } catch (...) {
-        return nullptr;
-    }
-}
-void* operator new[](std::size_t size, std::align_val_t align, const std::nothrow_t&) noexcept {
-    try {
-        return heap_count::allocate_aligned(size, align);
-    } catch (...) {
-        return nullptr;
-    }
-}
-void operator delete(void* block) noexcept { heap_count::release(block); }
-void operator delete[](void* block) noexcept { heap_count::release(block); }
-void operator delete(void* block, std::size_t) noexcept { heap_count::release(block); }
-void operator delete[](void* block, std::size_t) noexcept { heap_count::release(block); }
-void operator delete(void* block, std::align_val_t) noexcept { heap_count::release(block); }
-void operator delete[](void* block, std::align_val_t) noexcept { heap_count::release(block); }
-void operator delete(void* block, std::size_t, std::align_val_t) noexcept {
-    heap_count::release(block);
-}
-void operator delete[](void* block, std::size_t, std::align_val_t) noexcept {
-    heap_count::release(block);
-}
-void operator delete(void* block, const std::nothrow_t&) noexcept { heap_count::release(block); }
-void operator delete[](void* block, const std::nothrow_t&) noexcept { heap_count::release(block); }
-void operator delete(void* block, std::align_val_t, const std::nothrow_t&) noexcept {
-    heap_count::release(block);
-}
-void operator delete[](void* block, std::align_val_t, const std::nothrow_t&) noexcept {
-    heap_count::release(block);
-}
 
 namespace {
 
@@ -627,7 +426,9 @@ std::vector<K> distinct_keys(std::size_t count, std::size_t string_length, std::
 /// every probe's outcome, which no real workload allows.
 constexpr std::size_t sequence_min = 65536;
 
-std::size_t blocks_for(std::size_t n) { return n >= sequence_min ? 1 : (sequence_min + n - 1) / n; }
+std::size_t blocks_for(std::size_t n) {
+    return n >= sequence_min ? 1 : (sequence_min + n - 1) / n;
+}
 
 template <class K>
 struct KeySet {
@@ -729,7 +530,7 @@ void for_each_map(const Options& options, Visit&& visit) {
 #endif
 }
 
-const std::vector<std::string> map_workloads = {"insert",   "insert-reserve", "find-hit",
+const std::vector<std::string> map_workloads = {"insert",    "insert-reserve", "find-hit",
                                                 "find-miss", "erase",          "iterate"};
 
 template <class Map, class K>
@@ -867,7 +668,9 @@ std::vector<Impl> map_impls(const std::string& name, std::shared_ptr<const MapDa
 
 /// The speed targets are set for 1e5 to 1e6 elements; a --quick run, which
 /// stops at 1e4, checks them there for a rough idea only.
-std::size_t target_min_size(const Options& options) { return options.quick ? 10000 : 100000; }
+std::size_t target_min_size(const Options& options) {
+    return options.quick ? 10000 : 100000;
+}
 
 /// The four workloads the speed targets are about.
 bool is_target_workload(const std::string& workload) {
@@ -877,7 +680,8 @@ bool is_target_workload(const std::string& workload) {
 
 template <class K>
 void map_suite(Table& table, const Options& options, const std::string& key_name,
-               std::size_t string_length, std::uint64_t salt, const std::vector<std::size_t>& sizes) {
+               std::size_t string_length, std::uint64_t salt,
+               const std::vector<std::size_t>& sizes) {
     const std::string prefix = "map/" + key_name + "/";
     bool any = false;
     for (std::size_t n : sizes) {
@@ -923,8 +727,12 @@ void map_suite(Table& table, const Options& options, const std::string& key_name
 // Queues and stacks
 // ---------------------------------------------------------------------------------------------
 
-std::uint64_t value_of(std::uint64_t value) { return value; }
-std::uint64_t value_of(const std::string& value) { return value.size(); }
+std::uint64_t value_of(std::uint64_t value) {
+    return value;
+}
+std::uint64_t value_of(const std::string& value) {
+    return value.size();
+}
 
 /// 4096 values to push: random integers, or random 12-character strings
 /// (short enough for libstdc++'s small-string buffer, so pushing one copies
@@ -1129,7 +937,8 @@ void queue_suite(Table& table, const Options& options, const std::string& type_n
     auto pool = std::make_shared<const std::vector<T>>(value_pool<T>());
     const bool want_std = contains_any("std::queue", options.only);
     for (const SequenceRow& row : queue_rows(sizes)) {
-        const std::string name = "queue/" + type_name + "/" + row.workload + "/" + size_label(row.n);
+        const std::string name =
+            "queue/" + type_name + "/" + row.workload + "/" + size_label(row.n);
         if (!contains_any(name, options.filters)) {
             continue;
         }
@@ -1150,7 +959,8 @@ void stack_suite(Table& table, const Options& options, const std::string& type_n
     const bool want_deque = contains_any("std::stack", options.only);
     const bool want_vector = contains_any("std::stack<vector>", options.only);
     for (const SequenceRow& row : stack_rows(sizes)) {
-        const std::string name = "stack/" + type_name + "/" + row.workload + "/" + size_label(row.n);
+        const std::string name =
+            "stack/" + type_name + "/" + row.workload + "/" + size_label(row.n);
         if (!contains_any(name, options.filters)) {
             continue;
         }
@@ -1195,7 +1005,7 @@ std::vector<MemoryRow> memory_suite(const Options& options) {
     for_each_map<std::uint64_t>(options, [&]<class Map>(const char* name) {
         MemoryRow row;
         row.impl = name;  // before counting starts: the name may allocate
-        if (!heap_count::start()) {
+        if (!telechat_test::start_heap_tracking()) {
             return;
         }
         {
@@ -1204,14 +1014,14 @@ std::vector<MemoryRow> memory_suite(const Options& options) {
                 map.try_emplace(keys[i], std::uint64_t{i});
             }
             keep(map);
-            const heap_count::State& s = heap_count::g_state;
-            row.bytes_per_element = per_element(s.live_bytes);
-            row.footprint_per_element = per_element(s.live_footprint);
-            row.peak_per_element = per_element(s.peak_bytes);
-            row.blocks = s.live_blocks;
+            const telechat_test::HeapUsage usage = telechat_test::heap_usage();
+            row.bytes_per_element = per_element(usage.live_bytes);
+            row.footprint_per_element = per_element(usage.live_footprint);
+            row.peak_per_element = per_element(usage.peak_bytes);
+            row.blocks = usage.live_blocks;
         }
-        const bool overflow = heap_count::g_state.overflow;
-        heap_count::stop();
+        const bool overflow = telechat_test::heap_usage().overflow;
+        telechat_test::stop_heap_tracking();
         if (!overflow) {
             rows.push_back(row);
         }
@@ -1225,14 +1035,13 @@ std::vector<MemoryRow> memory_suite(const Options& options) {
         }
     }
     for (const MemoryRow& row : rows) {
-        std::printf("%-28s %14.2f %14.2f %14.2f %10zu  | ", row.impl.c_str(),
-                    row.bytes_per_element, row.footprint_per_element, row.peak_per_element,
-                    row.blocks);
+        std::printf("%-28s %14.2f %14.2f %14.2f %10zu  | ", row.impl.c_str(), row.bytes_per_element,
+                    row.footprint_per_element, row.peak_per_element, row.blocks);
         if (row.impl == "telechat") {
             if (boost_row != nullptr) {
-                std::printf("<= boost (%.2f): %s", boost_row->bytes_per_element,
-                            row.bytes_per_element <= boost_row->bytes_per_element ? "met"
-                                                                                  : "NOT MET");
+                std::printf(
+                    "<= boost (%.2f): %s", boost_row->bytes_per_element,
+                    row.bytes_per_element <= boost_row->bytes_per_element ? "met" : "NOT MET");
             } else {
                 std::printf("(needs boost::unordered_flat_map)");
             }
@@ -1247,7 +1056,9 @@ std::vector<MemoryRow> memory_suite(const Options& options) {
 // The summary of the targets
 // ---------------------------------------------------------------------------------------------
 
-const char* verdict(bool met) { return met ? "met    " : "NOT MET"; }
+const char* verdict(bool met) {
+    return met ? "met    " : "NOT MET";
+}
 
 /// Collects "impl / telechat" ratios of the target workloads.
 struct RatioSet {
@@ -1305,8 +1116,9 @@ RatioSet collect_prefix(const Table& table, const std::string& prefix, const std
 
 void print_summary(const Table& table, const std::vector<MemoryRow>& memory,
                    const std::vector<std::size_t>& target_sizes, bool quick) {
-    std::printf("\n== Targets (ratio = other's time / TeleChat's time; above 1: TeleChat is faster)%s\n",
-                quick ? "\n   --quick: checked at 1e4 instead of 1e5-1e6, so only a rough idea" : "");
+    std::printf(
+        "\n== Targets (ratio = other's time / TeleChat's time; above 1: TeleChat is faster)%s\n",
+        quick ? "\n   --quick: checked at 1e4 instead of 1e5-1e6, so only a rough idea" : "");
     std::string sizes_text;
     for (std::size_t n : target_sizes) {
         sizes_text += (sizes_text.empty() ? "" : ",") + size_label(n);
@@ -1317,10 +1129,11 @@ void print_summary(const Table& table, const std::vector<MemoryRow>& memory,
         std::printf("[not run] HashTable >= 2x std::unordered_map, u64 keys\n");
     } else {
         const std::size_t worst = u64.worst();
-        std::printf("[%s] HashTable >= 2x std::unordered_map on each of insert, find-hit, "
-                    "find-miss, erase, u64 keys at %s: worst %.2fx (%s), geomean %.2fx\n",
-                    verdict(u64.ratios[worst] >= 2.0), sizes_text.c_str(), u64.ratios[worst],
-                    u64.names[worst].c_str(), u64.geomean());
+        std::printf(
+            "[%s] HashTable >= 2x std::unordered_map on each of insert, find-hit, "
+            "find-miss, erase, u64 keys at %s: worst %.2fx (%s), geomean %.2fx\n",
+            verdict(u64.ratios[worst] >= 2.0), sizes_text.c_str(), u64.ratios[worst],
+            u64.names[worst].c_str(), u64.geomean());
     }
 
     const RatioSet strings = collect(table, {"str16", "str48"}, target_sizes, "std::unordered_map");
@@ -1328,11 +1141,12 @@ void print_summary(const Table& table, const std::vector<MemoryRow>& memory,
         std::printf("[not run] HashTable >= 1.5x std::unordered_map (geomean), string keys\n");
     } else {
         const std::size_t worst = strings.worst();
-        std::printf("[%s] HashTable >= 1.5x std::unordered_map as a geomean over the same four "
-                    "workloads, string keys (16 and 48 bytes) at %s: geomean %.2fx over %zu "
-                    "rows (worst %.2fx, %s)\n",
-                    verdict(strings.geomean() >= 1.5), sizes_text.c_str(), strings.geomean(),
-                    strings.ratios.size(), strings.ratios[worst], strings.names[worst].c_str());
+        std::printf(
+            "[%s] HashTable >= 1.5x std::unordered_map as a geomean over the same four "
+            "workloads, string keys (16 and 48 bytes) at %s: geomean %.2fx over %zu "
+            "rows (worst %.2fx, %s)\n",
+            verdict(strings.geomean() >= 1.5), sizes_text.c_str(), strings.geomean(),
+            strings.ratios.size(), strings.ratios[worst], strings.names[worst].c_str());
     }
 
     const RatioSet vs_boost =
@@ -1343,18 +1157,20 @@ void print_summary(const Table& table, const std::vector<MemoryRow>& memory,
         // boost/telechat >= 1/1.3 means TeleChat takes at most 1.3x boost's time.
         const double slowdown = 1.0 / vs_boost.geomean();
         const std::size_t worst = vs_boost.worst();
-        std::printf("[%s] HashTable within 1.3x of boost::unordered_flat_map as a geomean over "
-                    "the four workloads, u64 + string keys at %s: TeleChat takes %.2fx boost's "
-                    "time (geomean over %zu rows; worst row %.2fx, %s)\n",
-                    verdict(slowdown <= 1.3), sizes_text.c_str(), slowdown, vs_boost.ratios.size(),
-                    1.0 / vs_boost.ratios[worst], vs_boost.names[worst].c_str());
+        std::printf(
+            "[%s] HashTable within 1.3x of boost::unordered_flat_map as a geomean over "
+            "the four workloads, u64 + string keys at %s: TeleChat takes %.2fx boost's "
+            "time (geomean over %zu rows; worst row %.2fx, %s)\n",
+            verdict(slowdown <= 1.3), sizes_text.c_str(), slowdown, vs_boost.ratios.size(),
+            1.0 / vs_boost.ratios[worst], vs_boost.names[worst].c_str());
     }
     const RatioSet vs_absl =
         collect(table, {"u64", "str16", "str48"}, target_sizes, "absl::flat_hash_map");
     if (!vs_absl.ratios.empty()) {
-        std::printf("[info   ] for comparison, TeleChat takes %.2fx absl::flat_hash_map's time "
-                    "(geomean, same rows)\n",
-                    1.0 / vs_absl.geomean());
+        std::printf(
+            "[info   ] for comparison, TeleChat takes %.2fx absl::flat_hash_map's time "
+            "(geomean, same rows)\n",
+            1.0 / vs_absl.geomean());
     }
 
     const MemoryRow* tc_memory = nullptr;
@@ -1370,14 +1186,16 @@ void print_summary(const Table& table, const std::vector<MemoryRow>& memory,
         }
     }
     if (tc_memory == nullptr || boost_memory == nullptr) {
-        std::printf("[not run] bytes/element <= boost::unordered_flat_map's at 1e6 u64->u64 "
-                    "(needs Boost and the memory workload)\n");
+        std::printf(
+            "[not run] bytes/element <= boost::unordered_flat_map's at 1e6 u64->u64 "
+            "(needs Boost and the memory workload)\n");
     } else {
-        std::printf("[%s] bytes/element at 1e6 u64->u64 (no reserve) <= boost's: TeleChat %.2f, "
-                    "boost %.2f, std::unordered_map %.2f (bytes asked of operator new)\n",
-                    verdict(tc_memory->bytes_per_element <= boost_memory->bytes_per_element),
-                    tc_memory->bytes_per_element, boost_memory->bytes_per_element,
-                    std_memory != nullptr ? std_memory->bytes_per_element : 0.0);
+        std::printf(
+            "[%s] bytes/element at 1e6 u64->u64 (no reserve) <= boost's: TeleChat %.2f, "
+            "boost %.2f, std::unordered_map %.2f (bytes asked of operator new)\n",
+            verdict(tc_memory->bytes_per_element <= boost_memory->bytes_per_element),
+            tc_memory->bytes_per_element, boost_memory->bytes_per_element,
+            std_memory != nullptr ? std_memory->bytes_per_element : 0.0);
     }
 
     const RatioSet queue = collect_prefix(table, "queue/", "std::queue");
@@ -1385,10 +1203,11 @@ void print_summary(const Table& table, const std::vector<MemoryRow>& memory,
         std::printf("[not run] Queue >= 1.5x std::queue\n");
     } else {
         const std::size_t worst = queue.worst();
-        std::printf("[%s] Queue >= 1.5x std::queue on every push/pop stream: worst %.2fx (%s), "
-                    "geomean %.2fx over %zu rows\n",
-                    verdict(queue.ratios[worst] >= 1.5), queue.ratios[worst],
-                    queue.names[worst].c_str(), queue.geomean(), queue.ratios.size());
+        std::printf(
+            "[%s] Queue >= 1.5x std::queue on every push/pop stream: worst %.2fx (%s), "
+            "geomean %.2fx over %zu rows\n",
+            verdict(queue.ratios[worst] >= 1.5), queue.ratios[worst], queue.names[worst].c_str(),
+            queue.geomean(), queue.ratios.size());
     }
 
     const RatioSet stack = collect_prefix(table, "stack/", "std::stack<vector>");
@@ -1396,10 +1215,11 @@ void print_summary(const Table& table, const std::vector<MemoryRow>& memory,
         std::printf("[not run] Stack no slower than std::stack<T, std::vector<T>>\n");
     } else {
         const std::size_t worst = stack.worst();
-        std::printf("[%s] Stack no slower than std::stack<T, std::vector<T>> on every workload: "
-                    "worst %.2fx (%s), geomean %.2fx over %zu rows\n",
-                    verdict(stack.ratios[worst] >= 1.0), stack.ratios[worst],
-                    stack.names[worst].c_str(), stack.geomean(), stack.ratios.size());
+        std::printf(
+            "[%s] Stack no slower than std::stack<T, std::vector<T>> on every workload: "
+            "worst %.2fx (%s), geomean %.2fx over %zu rows\n",
+            verdict(stack.ratios[worst] >= 1.0), stack.ratios[worst], stack.names[worst].c_str(),
+            stack.geomean(), stack.ratios.size());
     }
 }
 
@@ -1462,9 +1282,10 @@ int main(int argc, char** argv) {
     }
 #endif
 
-    std::printf("TeleChat container benchmark: median of %d repetition(s), implementations "
-                "alternating%s\n",
-                options.reps, options.quick ? " (--quick)" : "");
+    std::printf(
+        "TeleChat container benchmark: median of %d repetition(s), implementations "
+        "alternating%s\n",
+        options.reps, options.quick ? " (--quick)" : "");
 #if defined(__clang__)
     std::printf("compiler: clang %s", __clang_version__);
 #elif defined(__GNUC__)
@@ -1493,8 +1314,9 @@ int main(int argc, char** argv) {
 #else
     std::printf(" [absl::flat_hash_map: not found at configure time]");
 #endif
-    std::printf("\nkeys: random (mt19937_64, fixed seed), u64 = uint64_t; strN = std::string of N "
-                "random characters; values uint64_t; each map with its default hash\n");
+    std::printf(
+        "\nkeys: random (mt19937_64, fixed seed), u64 = uint64_t; strN = std::string of N "
+        "random characters; values uint64_t; each map with its default hash\n");
 
     Table table;
     table.once = options.once;

@@ -3,40 +3,20 @@
 // hand the bytes to the "server" (this loop, which just discards them).
 //
 // It prints ns per relayed message (median of several runs) and heap
-// allocations per relayed message, counted by replacing operator new, in
+// allocations per relayed message, counted by the replaced operator new of
+// tests/support/allocation_counter.hpp, in
 // two steady states: with histories at their retention limit (the normal
 // state of a busy desk) and with history disabled (the relay path alone).
 #include <telechat/desk/desk.hpp>
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <cstdio>
-#include <cstdlib>
-#include <new>
 #include <string>
 #include <vector>
 
-namespace {
-std::atomic<std::size_t> g_allocations{0};
-}  // namespace
-
-// The replaced operators pair malloc with free; GCC cannot see that through
-// std::allocator and warns.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-#endif
-
-void* operator new(std::size_t size) {
-    g_allocations.fetch_add(1, std::memory_order_relaxed);
-    if (void* p = std::malloc(size == 0 ? 1 : size)) {
-        return p;
-    }
-    throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+#include "allocation_counter.hpp"
 
 namespace {
 
@@ -116,11 +96,11 @@ Figures measure(std::size_t pair_count, std::size_t history_limit, std::size_t r
     std::size_t relayed_total = 0;
     const std::size_t rounds = std::max<std::size_t>(1, 200'000 / pair_count);
     for (std::size_t r = 0; r < repetitions; ++r) {
-        const std::size_t before = g_allocations.load();
+        const std::size_t before = telechat_test::allocation_count();
         const auto start = std::chrono::steady_clock::now();
         const std::size_t relayed = relay(setup, rounds, 2);
         const auto stop = std::chrono::steady_clock::now();
-        allocations += g_allocations.load() - before;
+        allocations += telechat_test::allocation_count() - before;
         relayed_total += relayed;
         samples.push_back(std::chrono::duration<double, std::nano>(stop - start).count() /
                           static_cast<double>(relayed));

@@ -3,8 +3,6 @@
 // std::stack, std::unordered_map), comparing everything observable after
 // each step. Every sequence comes from a fixed seed, so a failure replays.
 #include <telechat/hash_table.hpp>
-#include <telechat/queue.hpp>
-#include <telechat/stack.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -13,10 +11,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
-#include <queue>
 #include <random>
 #include <sstream>
-#include <stack>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -26,10 +22,12 @@
 #include <vector>
 
 #include "element_types.hpp"
+#include "sequence_kinds.hpp"
 
 namespace {
 
-constexpr std::array<std::uint64_t, 4> seeds{0x7e1ec4a7ULL, 1ULL, 0xdeadbeefcafef00dULL, 20240611ULL};
+constexpr std::array<std::uint64_t, 4> seeds{0x7e1ec4a7ULL, 1ULL, 0xdeadbeefcafef00dULL,
+                                             20240611ULL};
 /// Per seed; with four seeds every container sees well over 10^5 operations.
 constexpr std::size_t steps_per_seed = 30'000;
 /// How often the (O(1) for Queue and Stack, O(n) for HashTable) invariant check runs.
@@ -40,7 +38,7 @@ constexpr std::size_t full_compare_period = 1024;
 /// Stops the test with the seed and step that reproduce a mismatch. The
 /// message is only built when something is wrong, so the loops stay fast.
 class Mismatch {
-public:
+  public:
     explicit Mismatch(std::uint64_t seed) : m_seed(seed) {}
     void at_step(std::size_t step) noexcept { m_step = step; }
     void require(bool holds, const char* what) const {
@@ -49,7 +47,7 @@ public:
         }
     }
 
-private:
+  private:
     std::uint64_t m_seed;
     std::size_t m_step = 0;
 };
@@ -74,17 +72,6 @@ std::string random_value<std::string>(std::mt19937_64& rng) {
     return text;
 }
 
-/// Gives access to the underlying container of std::queue / std::stack,
-/// so that the whole contents can be compared.
-template <class T>
-struct ReferenceQueue : std::queue<T> {
-    using std::queue<T>::c;
-};
-template <class T>
-struct ReferenceStack : std::stack<T, std::vector<T>> {
-    using std::stack<T, std::vector<T>>::c;
-};
-
 template <class Container, class Reference>
 bool same_sequence(const Container& container, const Reference& reference) {
     return container.size() == reference.size() &&
@@ -93,18 +80,31 @@ bool same_sequence(const Container& container, const Reference& reference) {
 
 /// A random step pattern: phases of mostly growing and mostly shrinking, so
 /// that sizes wander between empty and a few thousand.
-bool in_growing_phase(std::size_t step) { return (step / 4096) % 2 == 0; }
+bool in_growing_phase(std::size_t step) {
+    return (step / 4096) % 2 == 0;
+}
 
 // ---------------------------------------------------------------------------
-// Queue
+// Queue and Stack
 // ---------------------------------------------------------------------------
 
-template <class T>
-void run_queue_against_std_queue(std::uint64_t seed) {
+/// What the Queue and Stack runs are parametrised by.
+template <class K, class T>
+struct SequenceUnderTest {
+    using Kind = K;
+    using Element = T;
+};
+
+/// Queue against std::queue, or Stack against std::stack: `Kind` (see
+/// sequence_kinds.hpp) names both and hides front/back versus top.
+template <class Kind, class T>
+void run_sequence_against_std(std::uint64_t seed) {
+    using Container = typename Kind::template Container<T>;
+    using Reference = typename Kind::template Reference<T>;
     std::mt19937_64 rng(seed);
     Mismatch mismatch(seed);
-    telechat::Queue<T> queue;
-    ReferenceQueue<T> reference;
+    Container container;
+    Reference reference;
 
     for (std::size_t step = 0; step < steps_per_seed; ++step) {
         mismatch.at_step(step);
@@ -115,228 +115,114 @@ void run_queue_against_std_queue(std::uint64_t seed) {
             reference.push(value);
             switch (roll % 3U) {
                 case 0:
-                    queue.push(value);
+                    container.push(value);
                     break;
                 case 1:
-                    queue.push(std::move(value));
+                    container.push(std::move(value));
                     break;
                 default:
-                    mismatch.require(queue.emplace(value) == reference.back(),
-                                     "emplace returns the new back");
+                    mismatch.require(container.emplace(value) == Kind::newest(reference),
+                                     "emplace returns the new element");
                     break;
             }
         } else if (roll < 990U) {
             if (reference.empty()) {
-                REQUIRE_THROWS_AS(queue.pop(), std::out_of_range);
+                REQUIRE_THROWS_AS(container.pop(), std::out_of_range);
             } else {
                 reference.pop();
-                queue.pop();
+                container.pop();
             }
         } else {
             switch (roll) {
                 case 990: {
-                    queue.clear();
-                    reference = ReferenceQueue<T>();
+                    container.clear();
+                    reference = Reference();
                     break;
                 }
                 case 991: {
-                    const std::size_t capacity = queue.capacity();
-                    const std::size_t wanted = rng() % (2 * queue.size() + 16);
-                    queue.reserve(wanted);
-                    mismatch.require(queue.capacity() >= wanted && queue.capacity() >= capacity,
-                                     "reserve reaches the wanted capacity and never shrinks");
+                    const std::size_t capacity = container.capacity();
+                    const std::size_t wanted = rng() % (2 * container.size() + 16);
+                    container.reserve(wanted);
+                    mismatch.require(
+                        container.capacity() >= wanted && container.capacity() >= capacity,
+                        "reserve reaches the wanted capacity and never shrinks");
                     break;
                 }
                 case 992: {
-                    const telechat::Queue<T> copy(queue);
-                    mismatch.require(copy == queue && same_sequence(copy, reference.c),
+                    const Container copy(container);
+                    mismatch.require(copy == container && same_sequence(copy, reference.c),
                                      "a copy equals the original");
                     break;
                 }
                 case 993: {
-                    telechat::Queue<T> target;
+                    Container target;
                     target.push(random_value<T>(rng));
-                    target = queue;
+                    target = container;
                     mismatch.require(same_sequence(target, reference.c), "copy assignment");
-                    queue = std::move(target);
+                    container = std::move(target);
                     break;
                 }
                 case 994: {
-                    telechat::Queue<T> taken(std::move(queue));
-                    mismatch.require(queue.empty(), "a moved-from queue is empty");
-                    queue = std::move(taken);
+                    Container taken(std::move(container));
+                    mismatch.require(container.empty(), "a moved-from container is empty");
+                    container = std::move(taken);
                     break;
                 }
                 case 995: {
-                    telechat::Queue<T> other{random_value<T>(rng)};
-                    queue.swap(other);
+                    Container other{random_value<T>(rng)};
+                    container.swap(other);
                     mismatch.require(same_sequence(other, reference.c), "swap moves the contents");
-                    swap(queue, other);
+                    swap(container, other);
                     break;
                 }
                 case 996: {
-                    queue = telechat_test::same_object(queue);
-                    queue = std::move(telechat_test::same_object(queue));
+                    container = telechat_test::same_object(container);
+                    container = std::move(telechat_test::same_object(container));
                     break;
                 }
                 case 997: {
                     if (!reference.empty()) {
                         T value = random_value<T>(rng);
-                        reference.front() = value;
-                        queue.front() = value;
+                        Kind::next_out(reference) = value;
+                        Kind::next_out(container) = value;
                     }
                     break;
                 }
                 case 998: {
                     if (!reference.empty()) {
                         T value = random_value<T>(rng);
-                        reference.back() = value;
-                        queue.back() = std::move(value);
+                        Kind::newest(reference) = value;
+                        Kind::newest(container) = std::move(value);
                     }
                     break;
                 }
                 default: {
-                    mismatch.require(same_sequence(queue, reference.c), "contents in FIFO order");
+                    mismatch.require(same_sequence(container, reference.c),
+                                     "contents in iteration order");
                     break;
                 }
             }
         }
 
-        mismatch.require(queue.size() == reference.size(), "size");
-        mismatch.require(queue.empty() == reference.empty(), "empty");
+        mismatch.require(container.size() == reference.size(), "size");
+        mismatch.require(container.empty() == reference.empty(), "empty");
         if (!reference.empty()) {
-            mismatch.require(queue.front() == reference.front(), "front");
-            mismatch.require(queue.back() == reference.back(), "back");
+            mismatch.require(Kind::next_out(container) == Kind::next_out(reference),
+                             "the element that leaves next (front or top)");
+            mismatch.require(Kind::newest(container) == Kind::newest(reference),
+                             "the newest element (back or top)");
         } else {
-            REQUIRE_THROWS_AS(queue.front(), std::out_of_range);
+            REQUIRE_THROWS_AS(Kind::next_out(container), std::out_of_range);
         }
         if (step % invariant_period == 0) {
-            REQUIRE_NOTHROW(queue.check_invariants());
+            REQUIRE_NOTHROW(container.check_invariants());
         }
         if (step % full_compare_period == 0) {
-            REQUIRE(same_sequence(queue, reference.c));
+            REQUIRE(same_sequence(container, reference.c));
         }
     }
-    REQUIRE_NOTHROW(queue.check_invariants());
-    REQUIRE(same_sequence(queue, reference.c));
-}
-
-// ---------------------------------------------------------------------------
-// Stack
-// ---------------------------------------------------------------------------
-
-template <class T>
-void run_stack_against_std_stack(std::uint64_t seed) {
-    std::mt19937_64 rng(seed);
-    Mismatch mismatch(seed);
-    telechat::Stack<T> stack;
-    ReferenceStack<T> reference;
-
-    for (std::size_t step = 0; step < steps_per_seed; ++step) {
-        mismatch.at_step(step);
-        const std::uint64_t roll = rng() % 1000U;
-        const std::uint64_t pushes = in_growing_phase(step) ? 600U : 380U;
-        if (roll < pushes) {
-            T value = random_value<T>(rng);
-            reference.push(value);
-            switch (roll % 3U) {
-                case 0:
-                    stack.push(value);
-                    break;
-                case 1:
-                    stack.push(std::move(value));
-                    break;
-                default:
-                    mismatch.require(stack.emplace(value) == reference.top(),
-                                     "emplace returns the new top");
-                    break;
-            }
-        } else if (roll < 990U) {
-            if (reference.empty()) {
-                REQUIRE_THROWS_AS(stack.pop(), std::out_of_range);
-            } else {
-                reference.pop();
-                stack.pop();
-            }
-        } else {
-            switch (roll) {
-                case 990: {
-                    stack.clear();
-                    reference = ReferenceStack<T>();
-                    break;
-                }
-                case 991: {
-                    const std::size_t capacity = stack.capacity();
-                    const std::size_t wanted = rng() % (2 * stack.size() + 16);
-                    stack.reserve(wanted);
-                    mismatch.require(stack.capacity() >= wanted && stack.capacity() >= capacity,
-                                     "reserve reaches the wanted capacity and never shrinks");
-                    break;
-                }
-                case 992: {
-                    const telechat::Stack<T> copy(stack);
-                    mismatch.require(copy == stack && same_sequence(copy, reference.c),
-                                     "a copy equals the original");
-                    break;
-                }
-                case 993: {
-                    telechat::Stack<T> target;
-                    target.push(random_value<T>(rng));
-                    target = stack;
-                    mismatch.require(same_sequence(target, reference.c), "copy assignment");
-                    stack = std::move(target);
-                    break;
-                }
-                case 994: {
-                    telechat::Stack<T> taken(std::move(stack));
-                    mismatch.require(stack.empty(), "a moved-from stack is empty");
-                    stack = std::move(taken);
-                    break;
-                }
-                case 995: {
-                    telechat::Stack<T> other{random_value<T>(rng)};
-                    stack.swap(other);
-                    mismatch.require(same_sequence(other, reference.c), "swap moves the contents");
-                    swap(stack, other);
-                    break;
-                }
-                case 996: {
-                    stack = telechat_test::same_object(stack);
-                    stack = std::move(telechat_test::same_object(stack));
-                    break;
-                }
-                case 997: {
-                    if (!reference.empty()) {
-                        T value = random_value<T>(rng);
-                        reference.top() = value;
-                        stack.top() = std::move(value);
-                    }
-                    break;
-                }
-                default: {
-                    mismatch.require(same_sequence(stack, reference.c),
-                                     "contents from bottom to top");
-                    break;
-                }
-            }
-        }
-
-        mismatch.require(stack.size() == reference.size(), "size");
-        mismatch.require(stack.empty() == reference.empty(), "empty");
-        if (!reference.empty()) {
-            mismatch.require(stack.top() == reference.top(), "top");
-        } else {
-            REQUIRE_THROWS_AS(stack.top(), std::out_of_range);
-        }
-        if (step % invariant_period == 0) {
-            REQUIRE_NOTHROW(stack.check_invariants());
-        }
-        if (step % full_compare_period == 0) {
-            REQUIRE(same_sequence(stack, reference.c));
-        }
-    }
-    REQUIRE_NOTHROW(stack.check_invariants());
-    REQUIRE(same_sequence(stack, reference.c));
+    REQUIRE_NOTHROW(container.check_invariants());
+    REQUIRE(same_sequence(container, reference.c));
 }
 
 // ---------------------------------------------------------------------------
@@ -492,7 +378,8 @@ void run_hash_table_against_unordered_map(std::uint64_t seed, std::size_t key_sp
                     break;
                 }
                 case 993: {
-                    const float limit = static_cast<float>(30U + rng() % 66U) / 100.0F;  // 0.30 .. 0.95
+                    const float limit =
+                        static_cast<float>(30U + rng() % 66U) / 100.0F;  // 0.30 .. 0.95
                     table.max_load_factor(limit);
                     mismatch.require(table.max_load_factor() == limit, "max_load_factor is set");
                     mismatch.require(table.load_factor() <= limit, "load within the new maximum");
@@ -564,17 +451,13 @@ void run_hash_table_against_unordered_map(std::uint64_t seed, std::size_t key_sp
 
 }  // namespace
 
-TEMPLATE_TEST_CASE("Queue behaves like std::queue under random operations",
-                   "[queue][differential]", int, std::string) {
+TEMPLATE_TEST_CASE("Queue and Stack behave like std::queue and std::stack under random operations",
+                   "[sequence][differential]", (SequenceUnderTest<telechat_test::QueueKind, int>),
+                   (SequenceUnderTest<telechat_test::QueueKind, std::string>),
+                   (SequenceUnderTest<telechat_test::StackKind, int>),
+                   (SequenceUnderTest<telechat_test::StackKind, std::string>)) {
     for (const std::uint64_t seed : seeds) {
-        run_queue_against_std_queue<TestType>(seed);
-    }
-}
-
-TEMPLATE_TEST_CASE("Stack behaves like std::stack under random operations",
-                   "[stack][differential]", int, std::string) {
-    for (const std::uint64_t seed : seeds) {
-        run_stack_against_std_stack<TestType>(seed);
+        run_sequence_against_std<typename TestType::Kind, typename TestType::Element>(seed);
     }
 }
 

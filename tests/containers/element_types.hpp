@@ -14,24 +14,11 @@
 #include <utility>
 #include <vector>
 
+// allocation_count() and allocations_during(), from the one operator new
+// replacement of the tests and benchmarks (target telechat_allocation_counter).
+#include "allocation_counter.hpp"
+
 namespace telechat_test {
-
-// ---------------------------------------------------------------------------
-// Allocation counting
-// ---------------------------------------------------------------------------
-
-/// The number of calls to the global operator new (every form) since the
-/// program started. Defined in allocation_counter.cpp, which replaces the
-/// global operator new and delete for the whole test executable.
-[[nodiscard]] std::size_t allocation_count() noexcept;
-
-/// How many allocations happen while `action` runs.
-template <class Action>
-[[nodiscard]] std::size_t allocations_during(Action&& action) {
-    const std::size_t before = allocation_count();
-    std::forward<Action>(action)();
-    return allocation_count() - before;
-}
 
 // ---------------------------------------------------------------------------
 // Lifetime tracking
@@ -57,7 +44,7 @@ struct LifetimeStats {
 /// destroy is seen without relying on undefined behaviour.
 template <class Owner>
 class Lifetime {
-public:
+  public:
     static LifetimeStats& stats() noexcept {
         static LifetimeStats value;
         return value;
@@ -92,7 +79,7 @@ public:
         }
     }
 
-private:
+  private:
     static std::set<const void*>& addresses() {
         static std::set<const void*> value;
         return value;
@@ -103,7 +90,7 @@ private:
 /// and destruction. Its move constructor is noexcept, so containers that
 /// grow should move it, never copy it.
 class Counted {
-public:
+  public:
     using Track = Lifetime<Counted>;
 
     explicit Counted(int value) : m_value(value) { Track::born(this); }
@@ -142,14 +129,14 @@ public:
 
     static constexpr int moved_from = -1;
 
-private:
+  private:
     int m_value;
 };
 
 /// A type that can only be moved; the value lives on the heap so that a
 /// use after move is a null dereference (caught by the sanitizers).
 class MoveOnly {
-public:
+  public:
     explicit MoveOnly(int value) : m_value(std::make_unique<int>(value)) {}
     MoveOnly(const MoveOnly&) = delete;
     MoveOnly& operator=(const MoveOnly&) = delete;
@@ -162,7 +149,7 @@ public:
 
     friend bool operator==(const MoveOnly& a, const MoveOnly& b) { return a.value() == b.value(); }
 
-private:
+  private:
     std::unique_ptr<int> m_value;
 };
 
@@ -173,7 +160,7 @@ struct MoveOnlyHash {
 
 /// A type with no default constructor.
 class NoDefault {
-public:
+  public:
     NoDefault() = delete;
     explicit NoDefault(int value) : m_value(value) {}
 
@@ -182,7 +169,7 @@ public:
         return a.m_value == b.m_value;
     }
 
-private:
+  private:
     int m_value;
 };
 
@@ -198,7 +185,7 @@ struct InjectedFailure : std::runtime_error {
 /// A one-shot countdown: after `successes` more calls to tick() succeed, the
 /// next one throws InjectedFailure and the countdown disarms itself.
 class Countdown {
-public:
+  public:
     void arm(long successes) noexcept { m_remaining = successes; }
     void disarm() noexcept { m_remaining = -1; }
     [[nodiscard]] bool armed() const noexcept { return m_remaining >= 0; }
@@ -214,13 +201,13 @@ public:
         --m_remaining;
     }
 
-private:
+  private:
     long m_remaining = -1;
 };
 
 /// Disarms a countdown when it goes out of scope, even if a REQUIRE fails.
 class ArmedCountdown {
-public:
+  public:
     ArmedCountdown(Countdown& countdown, long successes) : m_countdown(countdown) {
         m_countdown.arm(successes);
     }
@@ -228,7 +215,7 @@ public:
     ArmedCountdown& operator=(const ArmedCountdown&) = delete;
     ~ArmedCountdown() { m_countdown.disarm(); }
 
-private:
+  private:
     Countdown& m_countdown;
 };
 
@@ -248,7 +235,7 @@ inline Countdown& hash_countdown() noexcept {
 /// constructor is deliberately NOT noexcept (although it never throws), so
 /// a container that wants the strong guarantee has to copy it when it grows.
 class ThrowingCopy {
-public:
+  public:
     using Track = Lifetime<ThrowingCopy>;
 
     explicit ThrowingCopy(int value) : m_value(value) { Track::born(this); }
@@ -286,7 +273,7 @@ public:
         return a.value() == b.value();
     }
 
-private:
+  private:
     int m_value;
 };
 
@@ -325,11 +312,21 @@ struct ConstantHash {
 // Reading contents
 // ---------------------------------------------------------------------------
 
-[[nodiscard]] inline int as_int(int value) noexcept { return value; }
-[[nodiscard]] inline int as_int(const Counted& value) noexcept { return value.value(); }
-[[nodiscard]] inline int as_int(const ThrowingCopy& value) noexcept { return value.value(); }
-[[nodiscard]] inline int as_int(const NoDefault& value) noexcept { return value.value(); }
-[[nodiscard]] inline int as_int(const MoveOnly& value) { return value.value(); }
+[[nodiscard]] inline int as_int(int value) noexcept {
+    return value;
+}
+[[nodiscard]] inline int as_int(const Counted& value) noexcept {
+    return value.value();
+}
+[[nodiscard]] inline int as_int(const ThrowingCopy& value) noexcept {
+    return value.value();
+}
+[[nodiscard]] inline int as_int(const NoDefault& value) noexcept {
+    return value.value();
+}
+[[nodiscard]] inline int as_int(const MoveOnly& value) {
+    return value.value();
+}
 
 /// The elements of a Queue or Stack, in iteration order, as ints. Reading
 /// through the iterators copies nothing, so lifetime counters are untouched.

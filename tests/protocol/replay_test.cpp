@@ -4,9 +4,14 @@
 // arbitrary bytes, runs them through the framer (whole, byte by byte and in
 // a split derived from the input), the text check, the command parser and
 // the writer, and reports every broken invariant. Here it is replayed on
-// hand-written seeds and on generated inputs; set TELECHAT_PROTOCOL_REPLAY
-// to a file or a directory of files (a fuzzer's corpus or crash artefacts)
-// to replay those too.
+// generated inputs and on every file of the corpus tests/protocol/replay_corpus
+// (its path is compiled in as TELECHAT_PROTOCOL_CORPUS), in every build.
+//
+// A corpus file is one input: byte 0 picks the line limit ('\xFF' and
+// every byte from 0xC0: 1024; below: 2 + byte % 64), the rest is the byte
+// stream. The corpus starts with hand-written seeds, one per file, named
+// for what they try; an input that once broke an invariant (a fuzzer's crash
+// artefact, say) goes there too, and is replayed from then on.
 #include <telechat/protocol/command.hpp>
 #include <telechat/protocol/framer.hpp>
 #include <telechat/protocol/text.hpp>
@@ -14,9 +19,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -35,11 +40,13 @@ namespace {
 
 /// Whether `part` is a view into `whole`; an empty view may point anywhere.
 bool is_inside(std::string_view part, std::string_view whole) {
-    return part.empty() ||
-           (part.data() >= whole.data() && part.data() + part.size() <= whole.data() + whole.size());
+    return part.empty() || (part.data() >= whole.data() &&
+                            part.data() + part.size() <= whole.data() + whole.size());
 }
 
-bool has_space(std::string_view word) { return word.find(' ') != std::string_view::npos; }
+bool has_space(std::string_view word) {
+    return word.find(' ') != std::string_view::npos;
+}
 
 struct Report {
     std::vector<std::string> problems;
@@ -69,7 +76,8 @@ bool plausible_text(std::string_view text) {
 void check_round_trip(Report& report, std::string_view from, std::string_view text) {
     std::string out;
     write_line(out, "MSG", from, text);
-    report.expect(out.size() >= 2 && out.substr(out.size() - 2) == "\r\n", "a written line lacks CRLF", out);
+    report.expect(out.size() >= 2 && out.substr(out.size() - 2) == "\r\n",
+                  "a written line lacks CRLF", out);
     const Outcome reframed = reference_outcome(out, out.size());
     const Feeding fed = feed_with_cuts(out, byte_by_byte(out.size()), out.size());
     report.expect(fed.outcome == reframed, "re-framing a written line depends on the split", out);
@@ -86,10 +94,11 @@ void check_command(Report& report, std::string_view line) {
     ++report.commands;
     const std::string_view args = command->arguments;
     report.expect(is_inside(args, line), "arguments are not a view into the line", line);
-    report.expect(line.substr(line.size() - args.size()) == args, "arguments are not the end of the line",
-                  line);
+    report.expect(line.substr(line.size() - args.size()) == args,
+                  "arguments are not the end of the line", line);
     const auto check_error = [&](const ParseError& error, bool name_allowed) {
-        report.expect(error.code == ErrorCode::bad_args || (name_allowed && error.code == ErrorCode::bad_name),
+        report.expect(error.code == ErrorCode::bad_args ||
+                          (name_allowed && error.code == ErrorCode::bad_name),
                       "unexpected parse error code", line);
         report.expect(!error.reason.empty(), "a parse error without a reason", line);
     };
@@ -99,8 +108,10 @@ void check_command(Report& report, std::string_view line) {
             if (const auto* ok = std::get_if<ConnectCommand>(&parsed)) {
                 ++report.parsed;
                 report.expect(is_valid_name(ok->name), "CONNECT accepted a bad name", line);
-                report.expect(is_inside(ok->name, args) && !has_space(ok->name), "CONNECT name", line);
-                report.expect((ok->role == Role::agent) == !ok->key.empty(), "CONNECT key presence", line);
+                report.expect(is_inside(ok->name, args) && !has_space(ok->name), "CONNECT name",
+                              line);
+                report.expect((ok->role == Role::agent) == !ok->key.empty(), "CONNECT key presence",
+                              line);
                 report.expect(!has_space(ok->key) && (ok->key.empty() || is_inside(ok->key, args)),
                               "CONNECT key", line);
             } else {
@@ -113,8 +124,9 @@ void check_command(Report& report, std::string_view line) {
             const auto as_customer = parse_msg(args, Role::customer);
             if (const auto* ok = std::get_if<MsgCommand>(&as_customer)) {
                 ++report.parsed;
-                report.expect(ok->recipient.empty() && ok->text == args && ok->text.data() == args.data(),
-                              "a customer's MSG text is not the arguments", line);
+                report.expect(
+                    ok->recipient.empty() && ok->text == args && ok->text.data() == args.data(),
+                    "a customer's MSG text is not the arguments", line);
                 check_round_trip(report, "bob", ok->text);
             } else {
                 check_error(std::get<ParseError>(as_customer), false);
@@ -123,11 +135,13 @@ void check_command(Report& report, std::string_view line) {
             const auto as_agent = parse_msg(args, Role::agent);
             if (const auto* ok = std::get_if<MsgCommand>(&as_agent)) {
                 ++report.parsed;
-                report.expect(!ok->recipient.empty() && !has_space(ok->recipient) && is_inside(ok->recipient, args),
+                report.expect(!ok->recipient.empty() && !has_space(ok->recipient) &&
+                                  is_inside(ok->recipient, args),
                               "an agent's MSG recipient", line);
-                report.expect(!ok->text.empty() && line.substr(line.size() - ok->text.size()) == ok->text &&
-                                  ok->text.data() == ok->recipient.data() + ok->recipient.size() + 1,
-                              "an agent's MSG text does not start after the recipient and one space", line);
+                report.expect(
+                    !ok->text.empty() && line.substr(line.size() - ok->text.size()) == ok->text &&
+                        ok->text.data() == ok->recipient.data() + ok->recipient.size() + 1,
+                    "an agent's MSG text does not start after the recipient and one space", line);
                 check_round_trip(report, ok->recipient, ok->text);
             } else {
                 check_error(std::get<ParseError>(as_agent), false);
@@ -138,8 +152,9 @@ void check_command(Report& report, std::string_view line) {
             const auto parsed = parse_hist(args);
             if (const auto* ok = std::get_if<HistCommand>(&parsed)) {
                 ++report.parsed;
-                report.expect(!ok->name.empty() && !has_space(ok->name) && is_inside(ok->name, args), "HIST name",
-                              line);
+                report.expect(
+                    !ok->name.empty() && !has_space(ok->name) && is_inside(ok->name, args),
+                    "HIST name", line);
                 report.expect(!ok->count || *ok->count > 0, "HIST accepted a zero count", line);
             } else {
                 check_error(std::get<ParseError>(parsed), false);
@@ -150,7 +165,8 @@ void check_command(Report& report, std::string_view line) {
             const auto parsed = parse_end(args);
             if (const auto* ok = std::get_if<EndCommand>(&parsed)) {
                 ++report.parsed;
-                report.expect(!ok->customer.empty() && !has_space(ok->customer) && is_inside(ok->customer, args),
+                report.expect(!ok->customer.empty() && !has_space(ok->customer) &&
+                                  is_inside(ok->customer, args),
                               "END name", line);
             } else {
                 check_error(std::get<ParseError>(parsed), false);
@@ -158,14 +174,17 @@ void check_command(Report& report, std::string_view line) {
             break;
         }
         case CommandKind::list:
-            report.expect(has_no_arguments(args) == (args.find_first_not_of(' ') == std::string_view::npos),
-                          "LIST arguments", line);
+            report.expect(
+                has_no_arguments(args) == (args.find_first_not_of(' ') == std::string_view::npos),
+                "LIST arguments", line);
             break;
         case CommandKind::quit:
         case CommandKind::ping: {
             const std::string_view text = parse_text_argument(args).text;
-            report.expect(is_inside(text, line) || text.empty(), "QUIT/PING text is not a view", line);
-            report.expect(line.substr(line.size() - text.size()) == text && (text.empty() || text.front() != ' '),
+            report.expect(is_inside(text, line) || text.empty(), "QUIT/PING text is not a view",
+                          line);
+            report.expect(line.substr(line.size() - text.size()) == text &&
+                              (text.empty() || text.front() != ' '),
                           "QUIT/PING text", line);
             break;
         }
@@ -193,8 +212,8 @@ Report protocol_one_input(const std::uint8_t* data, std::size_t size) {
     for (const auto& cuts : {std::vector<std::size_t>{}, byte_by_byte(stream.size()),
                              random_cuts(stream.size(), random)}) {
         const Feeding feeding = feed_with_cuts(stream, cuts, max);
-        report.expect(feeding.outcome == expected, "framing differs from the reference, " + describe_cuts(cuts),
-                      stream);
+        report.expect(feeding.outcome == expected,
+                      "framing differs from the reference, " + describe_cuts(cuts), stream);
         for (const std::string& violation : feeding.violations) {
             report.expect(false, violation, stream);
         }
@@ -208,7 +227,8 @@ Report protocol_one_input(const std::uint8_t* data, std::size_t size) {
         if (!is_valid_text(event.text)) {
             continue;
         }
-        report.expect(plausible_text(event.text), "is_valid_text accepted a forbidden byte", event.text);
+        report.expect(plausible_text(event.text), "is_valid_text accepted a forbidden byte",
+                      event.text);
         check_command(report, event.text);
     }
     return report;
@@ -218,30 +238,35 @@ Report replay(std::string_view bytes) {
     return protocol_one_input(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size());
 }
 
-// Hand-written seeds: byte 0 is the limit selector ('\xFF' = 1024).
-const std::string_view seeds[] = {
-    "\xFF" "CONNECT AGENT alice s3cr3t\r\nCONNECT CUSTOMER bob\r\nMSG bob hello  there\r\n"sv,
-    "\xFF" "LIST\r\nHIST bob\r\nHIST  bob   2\r\nEND bob\r\nQUIT see you\r\nPING tok\r\nHELP\r\n"sv,
-    "\xFF" "MSG   bob hi\nmsg bob \t\nMSG\nMSG \nMSG bob\n"sv,
-    "\xFF" "CONNECT\nCONNECT BOSS x\nCONNECT CUSTOMER\nCONNECT AGENT a\nCONNECT CUSTOMER _x\n"sv,
-    "\xFF" "HIST bob 0\nHIST bob 99999999999999999999999\nHIST bob -1\nHIST\nEND\nEND a b\n"sv,
-    "\xFF" "caf\xC3\xA9\r\n\xC0\x80\r\n\xED\xA0\x80\r\n\xF4\x90\x80\x80\r\n\xC2\x85\r\nA\x7F\r\n"sv,
-    "\xFF" "\r\n\n\r\r\n a\rb\r\n"sv,
-    "\x06" "abcd\r\nabcde\r\nabcdef\nab\r\r\n"sv,
-    "\x00" "\n\r\na\nab\n"sv,
-    "\x03" "PING\nPI\nP\n"sv,
-};
-
 /// Generated inputs: lines that start with a command word (mostly) and go
 /// on with protocol tokens and runs of spaces, with now and then a random
 /// byte, so that both valid commands and near misses occur.
 std::string generated_input(Random& random) {
-    static constexpr std::string_view commands[] = {"CONNECT", "connect", "MSG", "msg", "Msg", "LIST",
-                                                    "HIST",    "END",     "QUIT", "PING", "HELP", "MSGS"};
-    static constexpr std::string_view tokens[] = {
-        "AGENT", "CUSTOMER", "customer", "bob", "Alice", "_x", "a.b-c", "key", "2", "0", "007",
-        "99999999999999999999", "\t", "\r", "\xC3\xA9", "\xE2\x82\xAC", "\xF0\x9F\x98\x80", "\xC0\x80",
-        "\xED\xA0\x80", "\xC2\x85", "\x7F", std::string_view("\0", 1)};
+    static constexpr std::string_view commands[] = {"CONNECT", "connect", "MSG",  "msg",
+                                                    "Msg",     "LIST",    "HIST", "END",
+                                                    "QUIT",    "PING",    "HELP", "MSGS"};
+    static constexpr std::string_view tokens[] = {"AGENT",
+                                                  "CUSTOMER",
+                                                  "customer",
+                                                  "bob",
+                                                  "Alice",
+                                                  "_x",
+                                                  "a.b-c",
+                                                  "key",
+                                                  "2",
+                                                  "0",
+                                                  "007",
+                                                  "99999999999999999999",
+                                                  "\t",
+                                                  "\r",
+                                                  "\xC3\xA9",
+                                                  "\xE2\x82\xAC",
+                                                  "\xF0\x9F\x98\x80",
+                                                  "\xC0\x80",
+                                                  "\xED\xA0\x80",
+                                                  "\xC2\x85",
+                                                  "\x7F",
+                                                  std::string_view("\0", 1)};
     static constexpr std::string_view endings[] = {"\r\n", "\n", "\r\n", "\r\r\n", ""};
     std::string input(1, static_cast<char>(static_cast<unsigned char>(random.below(256))));
     const std::size_t line_count = random.below(8);
@@ -267,17 +292,6 @@ std::string generated_input(Random& random) {
 
 }  // namespace
 
-TEST_CASE("replay: hand-written seeds keep every protocol invariant", "[replay]") {
-    std::size_t commands = 0;
-    for (const std::string_view seed : seeds) {
-        const Report report = replay(seed);
-        INFO("seed \"" << escaped(seed) << '"');
-        CHECK(report.problems == std::vector<std::string>{});
-        commands += report.commands;
-    }
-    CHECK(commands == 27);  // every seed command reached the parser
-}
-
 TEST_CASE("replay: generated inputs keep every protocol invariant", "[replay]") {
     Random random(2024);
     std::size_t failing = 0;
@@ -299,28 +313,26 @@ TEST_CASE("replay: generated inputs keep every protocol invariant", "[replay]") 
     CHECK(parsed > 500);
 }
 
-TEST_CASE("replay: files named by TELECHAT_PROTOCOL_REPLAY", "[replay]") {
-    const char* where = std::getenv("TELECHAT_PROTOCOL_REPLAY");
-    if (where == nullptr || *where == '\0') {
-        SUCCEED("TELECHAT_PROTOCOL_REPLAY is not set: nothing to replay");
-        return;
-    }
+TEST_CASE("replay: every input of the corpus keeps every protocol invariant", "[replay]") {
     std::vector<std::filesystem::path> files;
-    const std::filesystem::path root(where);
-    REQUIRE(std::filesystem::exists(root));
-    if (std::filesystem::is_directory(root)) {
-        for (const auto& entry : std::filesystem::recursive_directory_iterator(root)) {
-            if (entry.is_regular_file()) {
-                files.push_back(entry.path());
-            }
+    for (const auto& entry : std::filesystem::directory_iterator(TELECHAT_PROTOCOL_CORPUS)) {
+        if (entry.is_regular_file() && entry.path().filename().string().front() != '.') {
+            files.push_back(entry.path());  // not .gitattributes
         }
-    } else {
-        files.push_back(root);
     }
+    std::sort(files.begin(), files.end());  // a failure names the same file first every time
+    REQUIRE(files.size() >= 10);            // the hand-written seeds, at least
+
+    std::size_t commands = 0;
     for (const auto& file : files) {
         std::ifstream in(file, std::ios::binary);
-        const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-        INFO("file " << file.string());
-        CHECK(replay(bytes).problems == std::vector<std::string>{});
+        REQUIRE(in);
+        const std::string bytes((std::istreambuf_iterator<char>(in)),
+                                std::istreambuf_iterator<char>());
+        const Report report = replay(bytes);
+        INFO("file " << file.filename().string() << ": \"" << escaped(bytes) << '"');
+        CHECK(report.problems == std::vector<std::string>{});
+        commands += report.commands;
     }
+    CHECK(commands >= 27);  // the seeds' 27 commands reached the parser
 }
