@@ -25,18 +25,20 @@ struct Cell {
 //! [bfs]
 // The number of steps from `start` to `goal`, moving up, down, left or right
 // through '.' cells; nothing if the goal cannot be reached.
-std::optional<std::size_t> shortest_path(const std::vector<std::string>& maze, Cell start,
-                                         Cell goal) {
+std::optional<std::size_t> shortest_path(const std::vector<std::string>& maze,
+                                         Cell start, Cell goal) {
     const std::size_t rows = maze.size();
     const std::size_t columns = maze.front().size();
     constexpr std::size_t unseen = static_cast<std::size_t>(-1);
     std::vector<std::size_t> distance(rows * columns, unseen);
 
-    telechat::Queue<Cell> frontier;  // cells found but not yet expanded, oldest first
+    // The cells found but not yet expanded, oldest first.
+    telechat::Queue<Cell> frontier;
     distance[start.row * columns + start.column] = 0;
     frontier.push(start);
     while (!frontier.empty()) {
-        const Cell here = frontier.front();  // copy it: pop() destroys the element
+        // A copy, not a reference: pop() destroys the element.
+        const Cell here = frontier.front();
         frontier.pop();
         const std::size_t steps = distance[here.row * columns + here.column];
         if (here.row == goal.row && here.column == goal.column) {
@@ -47,8 +49,10 @@ std::optional<std::size_t> shortest_path(const std::vector<std::string>& maze, C
                                    {here.row, here.column - 1},
                                    {here.row, here.column + 1}};
         for (const Cell next : neighbours) {
-            // Row or column 0 minus 1 wraps to a huge value, which fails the bounds test.
-            if (next.row >= rows || next.column >= columns || maze[next.row][next.column] != '.') {
+            // Row or column 0 minus 1 wraps around to a huge value, which
+            // fails the bounds test.
+            if (next.row >= rows || next.column >= columns ||
+                maze[next.row][next.column] != '.') {
                 continue;
             }
             std::size_t& seen = distance[next.row * columns + next.column];
@@ -81,18 +85,22 @@ int main() {
     const std::string next = waiting.front();  // "ana" waited longest
     waiting.pop();                             // now "bruno" is at the front
     //! [basics]
-    check(next == "ana" && waiting.front() == "bruno" && waiting.size() == 1, "FIFO order");
+    check(next == "ana" && waiting.front() == "bruno" && waiting.size() == 1,
+          "FIFO order");
 
     //! [iterators]
-    telechat::Queue<int> line = {1, 2, 3};  // capacity 4: the next push will not grow
+    // Capacity 4: the next push will not grow.
+    telechat::Queue<int> line = {1, 2, 3};
     auto second = std::next(line.begin());  // names the element 2
     line.pop();                             // destroys 1; 2 has not moved
     check(*second == 2 && second == line.begin(), "an iterator survives a pop");
     line.push(4);  // no growth: only end() is invalidated
     check(*second == 2, "an iterator survives a push that does not grow");
     telechat::Queue<int> other;
-    other.swap(line);  // the elements change owner, and the iterator goes with them
-    check(second == other.begin() && line.empty(), "an iterator follows its element on swap");
+    // The elements change owner, and the iterator goes with them.
+    other.swap(line);
+    check(second == other.begin() && line.empty(),
+          "an iterator follows its element on swap");
     //! [iterators]
 
     const std::vector<std::string> maze = {
@@ -104,10 +112,12 @@ int main() {
     };
     check(shortest_path(maze, {0, 0}, {0, 0}) == 0U, "start is the goal");
     check(shortest_path(maze, {0, 0}, {2, 3}) == 5U, "to (2, 3)");
-    check(shortest_path(maze, {0, 0}, {0, 7}) == 11U, "around the walls to (0, 7)");
+    check(shortest_path(maze, {0, 0}, {0, 7}) == 11U,
+          "around the walls to (0, 7)");
     check(shortest_path(maze, {0, 0}, {4, 4}) == 8U, "down to (4, 4)");
     const std::vector<std::string> walled = {".#.", "##.", "..."};
-    check(!shortest_path(walled, {0, 0}, {2, 2}).has_value(), "a walled-in start has no path");
+    check(!shortest_path(walled, {0, 0}, {2, 2}).has_value(),
+          "a walled-in start has no path");
 
     if (failures != 0) {
         return 1;

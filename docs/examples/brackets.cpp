@@ -4,7 +4,9 @@
 // first out. So each opening bracket is pushed, and each closing bracket must
 // match the top of the stack, which it then pops.
 //
-// Build and run:  c++ -std=c++20 -I include docs/examples/brackets.cpp && ./a.out
+// Build and run, from the top of the repository:
+//   c++ -std=c++20 -I include docs/examples/brackets.cpp
+//   ./a.out
 // It checks its own answers and exits 1 if one is wrong.
 #include <telechat/stack.hpp>
 
@@ -19,10 +21,11 @@ namespace {
 bool balanced(std::string_view text) {
     telechat::Stack<char> open;  // the brackets still waiting for their partner
     for (const char c : text) {
+        // An opening bracket pushes the closing partner we now expect.
         switch (c) {
             case '(':
                 open.push(')');
-                break;  // push the partner we expect
+                break;
             case '[':
                 open.push(']');
                 break;
@@ -49,7 +52,8 @@ int failures = 0;
 
 void check(bool ok, std::string_view what) {
     if (!ok) {
-        std::fprintf(stderr, "brackets: wrong: %.*s\n", static_cast<int>(what.size()), what.data());
+        std::fprintf(stderr, "brackets: wrong: %.*s\n",
+                     static_cast<int>(what.size()), what.data());
         ++failures;
     }
 }

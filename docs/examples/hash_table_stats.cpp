@@ -5,7 +5,9 @@
 // prints the probe lengths of each. With random keys the mean probe length
 // follows Knuth's estimate for linear probing, (1 + 1/(1 - load)) / 2.
 //
-// Build and run:  c++ -std=c++20 -O2 -I include docs/examples/hash_table_stats.cpp && ./a.out
+// Build and run, from the top of the repository:
+//   c++ -std=c++20 -O2 -I include docs/examples/hash_table_stats.cpp
+//   ./a.out
 // It checks its own answers and exits 1 if one is wrong.
 #include <telechat/hash_table.hpp>
 
@@ -27,9 +29,10 @@ void check(bool ok, const char* what) {
 
 //! [print]
 void print(const char* label, const telechat::HashTableStats& s) {
-    std::printf("%-22s load %.2f  mean %6.2f  max %4zu  histogram:", label, s.load_factor,
-                s.mean_probe_length, s.max_probe_length);
-    for (std::size_t k = 1; k < s.probe_length_histogram.size() && k <= 8; ++k) {
+    std::printf("%-22s load %.2f  mean %6.2f  max %4zu  histogram:", label,
+                s.load_factor, s.mean_probe_length, s.max_probe_length);
+    for (std::size_t k = 1; k < s.probe_length_histogram.size() && k <= 8;
+         ++k) {
         std::printf(" %zu", s.probe_length_histogram[k]);
     }
     std::printf(s.probe_length_histogram.size() > 9 ? " ...\n" : "\n");
@@ -67,7 +70,8 @@ int main() {
         char label[32];
         std::snprintf(label, sizeof label, "random, limit %.2f", double{load});
         print(label, s);
-        check(s.mean_probe_length > 0.9 * knuth && s.mean_probe_length < 1.1 * knuth,
+        check(s.mean_probe_length > 0.9 * knuth &&
+                  s.mean_probe_length < 1.1 * knuth,
               "random keys: the mean probe length is near Knuth's estimate");
         check(s.probe_length_histogram[0] == 0, "no probe length 0");
     }
@@ -78,7 +82,8 @@ int main() {
     }
     const telechat::HashTableStats spread = consecutive.stats();
     print("0, 1, ..., 99999", spread);
-    check(spread.mean_probe_length < 1.2, "consecutive keys: almost all in their home bucket");
+    check(spread.mean_probe_length < 1.2,
+          "consecutive keys: almost all in their home bucket");
 
     //! [constant_use]
     telechat::HashTable<int, int, ConstantHash> t;

@@ -13,7 +13,9 @@
 // element into the hole, and an insert that grows the table moves them all
 // (see the iterator rules of telechat::HashTable).
 //
-// Build and run:  c++ -std=c++20 -I include docs/examples/lru_cache.cpp && ./a.out
+// Build and run, from the top of the repository:
+//   c++ -std=c++20 -I include docs/examples/lru_cache.cpp
+//   ./a.out
 // It checks its own answers and exits 1 if one is wrong.
 #include <telechat/hash_table.hpp>
 
@@ -30,15 +32,19 @@ namespace {
 template <class K, class V>
 class LruCache {
   public:
-    explicit LruCache(std::size_t capacity) : m_capacity(capacity) { m_where.reserve(capacity); }
+    explicit LruCache(std::size_t capacity) : m_capacity(capacity) {
+        m_where.reserve(capacity);
+    }
 
-    // The value of `key`, which becomes the most recently used; nothing if absent.
+    // The value of `key`, which becomes the most recently used; nothing if
+    // absent.
     std::optional<V> get(const K& key) {
         const auto found = m_where.find(key);
         if (found == m_where.end()) {
             return std::nullopt;
         }
-        m_order.splice(m_order.begin(), m_order, found->second);  // move to the front
+        // Move the entry to the front.
+        m_order.splice(m_order.begin(), m_order, found->second);
         return found->second->second;
     }
 
@@ -83,13 +89,15 @@ int main() {
     LruCache<std::string, int> cache(2);
     cache.put("ana", 1);
     cache.put("bruno", 2);
-    check(cache.get("ana") == 1, "ana is cached");  // ana is now the most recent
+    check(cache.get("ana") == 1, "ana is cached");  // now the most recent
     cache.put("carla", 3);                          // full: evicts bruno
     check(!cache.get("bruno").has_value(), "bruno was evicted");
-    check(cache.get("ana") == 1 && cache.get("carla") == 3, "ana and carla stay");
+    check(cache.get("ana") == 1 && cache.get("carla") == 3,
+          "ana and carla stay");
     cache.put("ana", 10);  // an update also counts as a use
     cache.put("dora", 4);  // evicts carla
-    check(!cache.get("carla").has_value() && cache.get("ana") == 10, "carla evicted, ana updated");
+    check(!cache.get("carla").has_value() && cache.get("ana") == 10,
+          "carla evicted, ana updated");
     check(cache.size() == 2, "never more than the capacity");
 
     // A long random run against a slow but obvious model: a list searched
@@ -124,7 +132,8 @@ int main() {
             }
         }
     }
-    check(same && fast.size() == model.size(), "a long random run agrees with the model");
+    check(same && fast.size() == model.size(),
+          "a long random run agrees with the model");
 
     if (failures != 0) {
         return 1;

@@ -6,7 +6,9 @@
 // short writes, small buffers). Each part connects one customer and checks
 // that the desk's two replies arrive whole, whatever the faults did to them.
 //
-// Build and run:  c++ -std=c++20 -pthread -I include docs/examples/server_in_memory.cpp && ./a.out
+// Build and run, from the top of the repository:
+//   c++ -std=c++20 -pthread -I include docs/examples/server_in_memory.cpp
+//   ./a.out
 // It checks its own answers and exits 1 if one is wrong.
 #include <telechat/server/backends/memory.hpp>
 #include <telechat/server/concepts.hpp>
@@ -39,10 +41,15 @@ class FlakyBackend {
     using PollerType = typename Inner::PollerType;
 
     explicit FlakyBackend(Inner inner)
-        : m_inner(std::move(inner)), m_calls(std::make_shared<std::atomic<std::uint64_t>>(0)) {}
+        : m_inner(std::move(inner)),
+          m_calls(std::make_shared<std::atomic<std::uint64_t>>(0)) {}
 
-    Handle listen(const telechat::server::Endpoint& endpoint) { return m_inner.listen(endpoint); }
-    std::uint16_t local_port(Handle listener) const { return m_inner.local_port(listener); }
+    Handle listen(const telechat::server::Endpoint& endpoint) {
+        return m_inner.listen(endpoint);
+    }
+    std::uint16_t local_port(Handle listener) const {
+        return m_inner.local_port(listener);
+    }
     std::pair<telechat::server::IoStatus, Handle> accept(Handle listener) {
         return m_inner.accept(listener);
     }
@@ -52,19 +59,26 @@ class FlakyBackend {
         }
         return m_inner.read(handle, into);
     }
-    telechat::server::IoResult write(Handle handle, std::span<const char> from) {
+    telechat::server::IoResult write(Handle handle,
+                                     std::span<const char> from) {
         if (next_call() % 100 == 99) {
-            return {telechat::server::IoStatus::closed, 0};  // as if the peer reset
+            // As if the peer had reset the connection.
+            return {telechat::server::IoStatus::closed, 0};
         }
-        return m_inner.write(handle, from.first(std::min<std::size_t>(from.size(), 3)));
+        return m_inner.write(handle,
+                             from.first(std::min<std::size_t>(from.size(), 3)));
     }
     void close(Handle handle) { m_inner.close(handle); }
-    std::string peer_name(Handle handle) const { return m_inner.peer_name(handle); }
+    std::string peer_name(Handle handle) const {
+        return m_inner.peer_name(handle);
+    }
     PollerType make_poller() { return m_inner.make_poller(); }
 
   private:
     // Shared by every copy (one per loop), which may run on different threads.
-    std::uint64_t next_call() { return m_calls->fetch_add(1, std::memory_order_relaxed); }
+    std::uint64_t next_call() {
+        return m_calls->fetch_add(1, std::memory_order_relaxed);
+    }
 
     Inner m_inner;
     std::shared_ptr<std::atomic<std::uint64_t>> m_calls;
@@ -72,17 +86,23 @@ class FlakyBackend {
 //! [flaky]
 
 //! [assert_backend]
-static_assert(telechat::server::SocketBackend<FlakyBackend<telechat::server::MemoryBackend>>,
+static_assert(telechat::server::SocketBackend<
+                  FlakyBackend<telechat::server::MemoryBackend>>,
               "FlakyBackend must model SocketBackend");
 //! [assert_backend]
 
 //! [policy]
-// A threading policy with exactly two loops, whatever ServerOptions::loops says.
+// A threading policy with exactly two loops, whatever ServerOptions::loops
+// says.
 struct TwoReactors {
     static constexpr const char* name = "two-reactors";
-    static constexpr bool shares_desk = true;             // two threads call the desk
-    static constexpr bool thread_per_connection = false;  // connections are dealt out
-    [[nodiscard]] std::size_t loop_count(std::size_t /*requested*/) const { return 2; }
+    // Two threads call the desk, so every desk call takes the desk mutex.
+    static constexpr bool shares_desk = true;
+    // Connections are dealt out to the two loops.
+    static constexpr bool thread_per_connection = false;
+    [[nodiscard]] std::size_t loop_count(std::size_t /*requested*/) const {
+        return 2;
+    }
 };
 
 static_assert(telechat::server::ThreadingPolicy<TwoReactors>);
@@ -103,7 +123,8 @@ void check(bool ok, const char* what) {
 std::string read_until(MemoryNetwork& network, MemoryNetwork::Handle client,
                        std::string_view expected) {
     std::string received;
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    const auto deadline =
+        std::chrono::steady_clock::now() + std::chrono::seconds(5);
     while (received.find(expected) == std::string::npos &&
            std::chrono::steady_clock::now() < deadline) {
         char chunk[256];
@@ -121,15 +142,19 @@ std::string read_until(MemoryNetwork& network, MemoryNetwork::Handle client,
 }
 
 // Sends a CONNECT to a server of `network` and checks the two replies.
-void register_a_customer(MemoryNetwork& network, std::uint16_t port, const char* what) {
+void register_a_customer(MemoryNetwork& network, std::uint16_t port,
+                         const char* what) {
     const MemoryNetwork::Handle client = network.connect(port);
     const std::string_view hello = "CONNECT CUSTOMER ana\r\n";
     std::size_t sent = 0;
     while (sent < hello.size()) {
-        const IoResult result = network.write(client, std::span<const char>(hello.substr(sent)));
+        const IoResult result =
+            network.write(client, std::span<const char>(hello.substr(sent)));
         sent += result.status == IoStatus::ok ? result.bytes : 0;
     }
-    check(read_until(network, client, "QUEUED 1\r\n") == "+OK welcome ana\r\nQUEUED 1\r\n", what);
+    check(read_until(network, client, "QUEUED 1\r\n") ==
+              "+OK welcome ana\r\nQUEUED 1\r\n",
+          what);
     network.close(client);
 }
 
@@ -138,10 +163,12 @@ void register_a_customer(MemoryNetwork& network, std::uint16_t port, const char*
 int main() {
     {
         //! [faults]
-        MemoryFaults faults;          // applies to both ends of every connection
-        faults.max_read_chunk = 1;    // every read gets at most one byte
-        faults.max_write_chunk = 7;   // every write moves at most 7 bytes
-        faults.pipe_capacity = 4096;  // a client that stops reading blocks writes soon
+        // The faults apply to both ends of every connection.
+        MemoryFaults faults;
+        faults.max_read_chunk = 1;   // every read gets at most one byte
+        faults.max_write_chunk = 7;  // every write moves at most 7 bytes
+        // A client that stops reading soon blocks the writes to it.
+        faults.pipe_capacity = 4096;
         auto network = std::make_shared<MemoryNetwork>(faults);
 
         ServerOptions options;
@@ -149,10 +176,11 @@ int main() {
         Server<MemoryBackend, Reactor> server(MemoryBackend(network), options);
         server.listen();
         std::thread serving([&] { server.run(); });
-        // ... connect with network->connect(server.port()), then write and read ...
+        // ... network->connect(server.port()), then write and read ...
         //! [faults]
-        register_a_customer(*network, server.port(),
-                            "replies arrive whole through 1- and 7-byte chunks");
+        register_a_customer(
+            *network, server.port(),
+            "replies arrive whole through 1- and 7-byte chunks");
         server.stop();
         serving.join();
     }
@@ -166,7 +194,8 @@ int main() {
         std::thread serving([&] { server.run(); });
         register_a_customer(*network, server.port(),
                             "replies arrive whole through the flaky backend");
-        check(std::string_view(server.model()) == "two-reactors", "the policy names the model");
+        check(std::string_view(server.model()) == "two-reactors",
+              "the policy names the model");
         server.stop();
         serving.join();
     }

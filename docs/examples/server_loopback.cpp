@@ -4,7 +4,9 @@
 // with a plain POSIX socket, registers a customer, checks the replies, and
 // stops the server from another thread, as telechat-server does on SIGTERM.
 //
-// Build and run:  c++ -std=c++20 -pthread -I include docs/examples/server_loopback.cpp && ./a.out
+// Build and run, from the top of the repository:
+//   c++ -std=c++20 -pthread -I include docs/examples/server_loopback.cpp
+//   ./a.out
 // It checks its own answers and exits 1 if one is wrong.
 #include <telechat/server/backends/posix.hpp>
 #include <telechat/server/server.hpp>
@@ -34,7 +36,8 @@ int connect_to(std::uint16_t port) {
     address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     timeval timeout{5, 0};
     ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-    if (::connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0) {
+    if (::connect(fd, reinterpret_cast<const sockaddr*>(&address),
+                  sizeof address) != 0) {
         ::close(fd);
         return -1;
     }
@@ -75,20 +78,24 @@ int main() {
         const std::string_view hello = "CONNECT CUSTOMER ana\r\n";
         ok = ::send(client, hello.data(), hello.size(), MSG_NOSIGNAL) ==
                  static_cast<ssize_t>(hello.size()) &&
-             read_until(client, "QUEUED 1\r\n") == "+OK welcome ana\r\nQUEUED 1\r\n";
+             read_until(client, "QUEUED 1\r\n") ==
+                 "+OK welcome ana\r\nQUEUED 1\r\n";
     }
 
     //! [stop]
-    server.stop();  // from any thread: every client gets QUIT, then run() returns
+    // From any thread: every client gets QUIT, then run() returns.
+    server.stop();
     serving.join();
     //! [stop]
     if (client >= 0) {
-        ok = ok && read_until(client, "\r\n") == "QUIT server shutting down\r\n";
+        ok =
+            ok && read_until(client, "\r\n") == "QUIT server shutting down\r\n";
         ::close(client);
     }
 
     if (!ok) {
-        std::fprintf(stderr, "server_loopback: wrong: the replies over loopback TCP\n");
+        std::fprintf(stderr,
+                     "server_loopback: wrong: the replies over loopback TCP\n");
         return 1;
     }
     std::puts("server_loopback: all checks passed");
