@@ -97,8 +97,11 @@ struct HashTableStats {
  *           (the identity) works well.
  * @tparam KeyEqual key equality. When both `Hash` and `KeyEqual` define
  *           `is_transparent`, lookups also take any type they accept (see
- *           StringHash).
+ *           StringHash). The overloads for such lookups carry the
+ *           constraint `requires detail::TransparentLookup<Hash, KeyEqual>`,
+ *           which means exactly that: both define `is_transparent`.
  *
+ * @anchor hash_table_how
  * ## How it works
  * Two arrays. The **values** are a Stack of `std::pair<K, V>`, packed with no
  * gaps in insertion order; iterating the table is iterating that array.
@@ -130,8 +133,9 @@ struct HashTableStats {
  * Growing rebuilds only the index: the values never move when the table
  * grows, only when the value array itself grows (like a Stack).
  *
- * The collision strategy (detail::RobinHoodIndex) and the sizing rule
- * (detail::PowerOfTwoSizing) are separate pieces.
+ * The collision strategy and the sizing rule are separate, internal
+ * pieces (`telechat/detail/robin_hood_index.hpp` and
+ * `telechat/detail/power_of_two_sizing.hpp`); the guide explains them.
  *
  * @invariant Every value is named by exactly one bucket, and every occupied
  *            bucket names a distinct value: `size()` occupied buckets.
@@ -143,6 +147,7 @@ struct HashTableStats {
  * @invariant `size() <= max_load_factor() * bucket_count()`, and at least one
  *            bucket is empty.
  *
+ * @anchor hash_table_complexity
  * ## Complexity
  * n = size(). "Expected" assumes the mixed hash spreads keys evenly.
  * | operation                                      | cost                            |
@@ -156,6 +161,7 @@ struct HashTableStats {
  * | iteration (whole table)                        | O(n): the dense array           |
  * | size, empty, load_factor, begin, end, swap     | O(1)                            |
  *
+ * @anchor hash_table_iterators
  * ## Iterators and references
  * Iterators are pointers into the dense value array; they visit the
  * elements in insertion order until an erase reorders them.
@@ -174,10 +180,14 @@ struct HashTableStats {
  * Do not change a key through an iterator: the element would sit in the
  * wrong bucket. `check_invariants()` detects it.
  *
+ * @anchor hash_table_exceptions
  * ## Exception safety
  * Every insert gives the strong guarantee: if hashing, comparing, allocating
  * or constructing throws, the table holds what it held before (only its
- * `bucket_count()` may have grown). `at` throws `std::out_of_range` for a
+ * `bucket_count()` may have grown). (The pairs live in a Stack, whose
+ * growth copies them unless their move is `noexcept`: a pair that cannot be
+ * copied and whose move may throw gets only the basic guarantee from an
+ * insert that grows the value array.) `at` throws `std::out_of_range` for a
  * missing key. An erase that throws (only the hash can) changes nothing;
  * moving the last element into the erased one's place must not throw: if
  * it does, the dense array cannot be repaired and std::terminate is called.

@@ -24,6 +24,7 @@ namespace telechat {
  *           destructor; no default constructor is required, and move-only
  *           types work.
  *
+ * @anchor queue_how
  * ## How it works
  * The elements live in one heap block used as a circle. Two counters say
  * where they are: `m_head` counts the pops and `m_tail` the pushes since the
@@ -55,6 +56,7 @@ namespace telechat {
  * @invariant Exactly the slots `p & (capacity() - 1)` for `p` in
  *            `[m_head, m_tail)` hold live objects, in FIFO order.
  *
+ * @anchor queue_complexity
  * ## Complexity
  * | operation                                   | cost                               |
  * |---------------------------------------------|------------------------------------|
@@ -67,6 +69,7 @@ namespace telechat {
  *
  * No push allocates while `size() < capacity()`.
  *
+ * @anchor queue_iterators
  * ## Iterators and references
  * Iterators visit the elements front to back (FIFO order). A push or emplace
  * that grows the capacity, and a `reserve` that grows it, invalidates every
@@ -76,10 +79,14 @@ namespace telechat {
  * not a distance from the front. `clear` invalidates all of them. `swap`
  * keeps them valid, now referring into the other queue.
  *
+ * @anchor queue_exceptions
  * ## Exception safety
  * A push or emplace that has to grow gives the strong guarantee: the old
  * elements are moved when T's move constructor is `noexcept`, otherwise
- * copied, so a throwing copy leaves the queue exactly as it was. `front()`,
+ * copied, so a throwing copy leaves the queue exactly as it was. (A T that
+ * cannot be copied is moved even if its move may throw, as
+ * `std::move_if_noexcept` does; if such a move throws, the guarantee is only
+ * the basic one: same size, but some elements moved-from.) `front()`,
  * `back()` and `pop()` on an empty queue throw `std::out_of_range` and change
  * nothing. The copy assignment is strong; moves, swap, clear and the
  * destructor never throw.

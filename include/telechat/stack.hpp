@@ -22,6 +22,7 @@ namespace telechat {
  *           destructor; no default constructor is required, and move-only
  *           types work.
  *
+ * @anchor stack_how
  * ## How it works
  * The elements sit bottom to top at the start of one heap block; the rest of
  * the block is raw memory that holds no object yet. A push constructs the
@@ -43,6 +44,7 @@ namespace telechat {
  * @invariant `m_data == nullptr` exactly when `m_capacity == 0`.
  * @invariant The slots `[0, m_size)` hold live objects; `[m_size, m_capacity)` hold none.
  *
+ * @anchor stack_complexity
  * ## Complexity
  * | operation                              | cost                                   |
  * |----------------------------------------|----------------------------------------|
@@ -52,6 +54,7 @@ namespace telechat {
  * | reserve(n)                             | O(size) when it grows, else O(1)       |
  * | copy, ==                               | O(n)                                   |
  *
+ * @anchor stack_iterators
  * ## Iterators and references
  * Iterators run from the bottom to the top and are plain pointers. A push or
  * emplace that grows the capacity (`size() == capacity()` before it), and any
@@ -60,13 +63,18 @@ namespace telechat {
  * references to the top element and `end()`. `clear` invalidates all of them.
  * `swap` keeps them valid, now referring into the other stack.
  *
+ * @anchor stack_exceptions
  * ## Exception safety
  * A push or emplace that has to grow gives the strong guarantee: when T's
  * move constructor is `noexcept` the old elements are moved, otherwise
  * they are copied, so a throwing copy leaves the stack exactly as it was.
+ * (A T that cannot be copied is moved even if its move may throw, as
+ * `std::move_if_noexcept` does; if such a move throws, the guarantee is only
+ * the basic one: same size, but some elements moved-from.)
  * `top()` and `pop()` on an empty stack throw `std::out_of_range` and change
  * nothing. The copy assignment gives the strong guarantee; moves, swap,
- * pop, clear and the destructor never throw.
+ * clear and the destructor never throw, nor does `pop()` on a stack that is
+ * not empty.
  *
  * Allocators are not supported: the storage comes from `std::allocator<T>`.
  *

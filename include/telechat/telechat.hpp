@@ -1,7 +1,14 @@
 /// @file
-/// @brief Includes every public TeleChat header.
+/// @brief Includes every public TeleChat header: the containers, the 3MCP
+///        protocol, the desk, the server template with both backends and the
+///        threading policies, and the client session and its commands.
+///
+/// The headers under `telechat/detail/` are internal: they come in through
+/// the public headers that use them.
 #pragma once
 
+#include "client/commands.hpp"
+#include "client/session.hpp"
 #include "desk/desk.hpp"
 #include "desk/names.hpp"
 #include "desk/options.hpp"
@@ -25,6 +32,7 @@
 ///        HashTable) and the chat built on them.
 ///
 /// The guide pages explain the containers' design: @ref queue_guide,
-/// @ref stack_guide and @ref hash_table_guide; the protocol and the server
-/// have theirs: @ref protocol and @ref server_guide. Names in the nested namespace
-/// `telechat::detail` are internal and may change at any time.
+/// @ref stack_guide and @ref hash_table_guide; the protocol, the server and
+/// the client have theirs: @ref protocol, @ref server_guide and
+/// @ref client_guide. Names in the nested namespace `telechat::detail` are
+/// internal and may change at any time.

@@ -65,9 +65,12 @@ template <class T>
 
 /// Moves `count` elements, `source(0)` ... `source(count - 1)`, into raw
 /// storage at `destination`. It moves when T's move constructor cannot
-/// throw and copies otherwise, so if a copy throws, every element already
-/// built in `destination` is destroyed and the sources are untouched: the
-/// caller's container is exactly as it was (the strong guarantee).
+/// throw and copies otherwise (std::move_if_noexcept), so if a copy throws,
+/// every element already built in `destination` is destroyed and the
+/// sources are untouched: the caller's container is exactly as it was (the
+/// strong guarantee). A T that cannot be copied is moved even if the move
+/// may throw; if it does, the sources already moved from stay moved-from
+/// (the basic guarantee only).
 template <class T, class SourceAt>
 void relocate_or_copy(T* destination, std::size_t count, SourceAt source) {
     std::size_t built = 0;

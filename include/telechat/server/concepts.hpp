@@ -16,7 +16,7 @@ enum class IoStatus {
     ok,           ///< some bytes moved (or a connection was accepted)
     would_block,  ///< nothing to do now; the poller will say when
     closed,       ///< the peer closed its side (read) or the connection is gone (write)
-    exhausted,    ///< accept: out of file descriptors (EMFILE/ENFILE); retry later
+    exhausted,    ///< accept: out of descriptors or memory (EMFILE, ENFILE, ENOBUFS, ENOMEM)
     error,        ///< anything else; the connection should be dropped
 };
 

@@ -103,8 +103,11 @@ inline constexpr std::uint64_t listener_token = ~std::uint64_t{0} - 1;
  * The desk decides (max clients, output cap, registration and idle
  * timeouts: it says which connection to close and how); the server applies
  * the decision to the socket. The loop that holds the listener calls
- * Desk::expire four times a second. Running out of file descriptors pauses
- * accepting for 100 ms instead of spinning.
+ * Desk::expire four times a second. Running out of file descriptors (or, in
+ * the threads model, failing to start a client's thread) pauses accepting
+ * for 100 to about 200 ms instead of spinning: the listener leaves the
+ * poller, the loop waits at most 100 ms per turn, and the first turn that
+ * ends 100 ms after the pause puts it back.
  *
  * ## Threads
  * `run()` runs the first loop on the calling thread and starts the others.
