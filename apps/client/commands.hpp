@@ -75,17 +75,16 @@ using Action = std::variant<SendLine, ShowHelp, WaitForPush, Pause, InputProblem
 
 namespace detail {
 
-// The first word of `text` (after any spaces) and everything after the single
-// space that follows it: 3MCP's own word splitting.
-[[nodiscard]] inline std::pair<std::string_view, std::string_view> next_word(
+// Typed lines are split as 3MCP splits commands (protocol/command.hpp): the
+// first word after any spaces, and the free text after the one space that
+// follows it.
+[[nodiscard]] inline std::pair<std::string_view, std::string_view> word_and_text(
     std::string_view text) {
     const std::string_view word = telechat::detail::next_word(text);
     return {word, telechat::detail::free_text(text)};
 }
 
-[[nodiscard]] inline bool is_blank(std::string_view text) {
-    return telechat::detail::only_spaces(text);
-}
+using telechat::detail::only_spaces;
 
 [[nodiscard]] inline std::optional<double> parse_seconds(std::string_view text) {
     if (text.empty() || text.size() > 12 || text.find_first_not_of("0123456789.") != text.npos) {
@@ -137,7 +136,7 @@ namespace detail {
 
 [[nodiscard]] inline Action agent_command(std::string_view command, std::string_view rest,
                                           Session& session) {
-    const auto [first, after_first] = next_word(rest);
+    const auto [first, after_first] = word_and_text(rest);
     if (command == "msg") {
         if (first.empty() || after_first.empty()) {
             return InputProblem{"usage: /msg <customer> <text>"};
@@ -157,14 +156,14 @@ namespace detail {
         return SendLine{session.list()};
     }
     if (command == "hist") {
-        const auto [count, extra] = next_word(after_first);
-        if (first.empty() || !is_blank(extra)) {
+        const auto [count, extra] = word_and_text(after_first);
+        if (first.empty() || !only_spaces(extra)) {
             return InputProblem{"usage: /hist <name> [n]"};
         }
         return SendLine{session.history(first, count)};
     }
     if (command == "end") {
-        if (first.empty() || !is_blank(after_first)) {
+        if (first.empty() || !only_spaces(after_first)) {
             return InputProblem{"usage: /end <customer>"};
         }
         return SendLine{session.end(first)};
@@ -173,18 +172,18 @@ namespace detail {
 }
 
 [[nodiscard]] inline Action script_command(std::string_view command, std::string_view rest) {
-    const auto [first, after_first] = next_word(rest);
+    const auto [first, after_first] = word_and_text(rest);
     if (command == "sleep") {
         const auto seconds = parse_seconds(first);
-        if (!seconds || !is_blank(after_first)) {
+        if (!seconds || !only_spaces(after_first)) {
             return InputProblem{"usage: /sleep <seconds>"};
         }
         return Pause{*seconds};
     }
     const auto kind = push_kind_named(first);
-    const auto [limit, extra] = next_word(after_first);
+    const auto [limit, extra] = word_and_text(after_first);
     const auto seconds = limit.empty() ? std::optional<double>(10) : parse_seconds(limit);
-    if (!kind || !seconds || !is_blank(extra)) {
+    if (!kind || !seconds || !only_spaces(extra)) {
         return InputProblem{"usage: /wait msg|queued|assigned|left|closed [seconds]"};
     }
     return WaitForPush{*kind, *seconds};
@@ -204,7 +203,7 @@ namespace detail {
 /// @param session the connection's session.
 /// @return what to do.
 [[nodiscard]] inline Action interpret(std::string_view input, Session& session) {
-    if (detail::is_blank(input)) {
+    if (detail::only_spaces(input)) {
         return Nothing{};
     }
     const bool is_agent = session.role() == Role::agent;
@@ -212,7 +211,7 @@ namespace detail {
         const std::string_view text = input.starts_with("//") ? input.substr(1) : input;
         return is_agent ? detail::agent_plain_line(text, session) : SendLine{session.message(text)};
     }
-    const auto [command, rest] = detail::next_word(input.substr(1));
+    const auto [command, rest] = detail::word_and_text(input.substr(1));
     if (command == "quit") {
         return SendLine{session.quit()};
     }
