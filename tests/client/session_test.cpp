@@ -191,6 +191,12 @@ TEST_CASE("what is not 3MCP is reported, and a misbehaving server cannot grow it
     events = drain(session);
     CHECK(reply_at(events, 0).body.size() == 2);
     CHECK(reply_at(events, 0).body_truncated);
+    (void)session.history("a");  // a body line past the limit is dropped, the body goes on
+    session.receive("+OK 2 messages\r\n" + std::string(41, 'h') + "\r\n1 a * hi\r\n.\r\n");
+    events = drain(session);
+    REQUIRE(events.size() == 1);
+    CHECK(reply_at(events, 0).body == std::vector<std::string>{"1 a * hi"});
+    CHECK(reply_at(events, 0).body_truncated);
     session.receive("-ERR WHATEVER new code\r\n");
     events = drain(session);
     CHECK_FALSE(reply_at(events, 0).code.has_value());
