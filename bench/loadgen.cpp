@@ -25,6 +25,8 @@
 // report that says so (status=fail), never a hang. The last line of a run is
 // a machine-readable "RESULT key=value ..." line; `loadgen --summarize FILE`
 // turns a file of them into the matrix table (bench/load_matrix.sh does).
+#include <telechat/server/backends/tcp_connect.hpp>
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -891,27 +893,14 @@ class LoadGenerator final : private Events {
     // never run out of ephemeral ports on one address.
     void start_connect(std::size_t id) {
         Conn& conn = m_conns[id];
-        conn.fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
-        if (conn.fd < 0) {
-            throw RunFailed(std::string("socket: ") + std::strerror(errno));
+        telechat::server::ConnectOptions options;
+        options.timeout = std::chrono::milliseconds(0);  // epoll says when it is done
+        options.local_address = "127.0.0." + std::to_string(2 + id % 253);
+        auto connection = telechat::server::tcp_connect(m_options.host, m_options.port, options);
+        if (!connection.ok()) {
+            throw RunFailed("connect: " + connection.error);
         }
-        const int one = 1;
-        ::setsockopt(conn.fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-        ::setsockopt(conn.fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof one);
-        sockaddr_in source{};
-        source.sin_family = AF_INET;
-        source.sin_addr.s_addr = htonl(0x7F000002U + static_cast<std::uint32_t>(id % 253));
-        if (::bind(conn.fd, reinterpret_cast<sockaddr*>(&source), sizeof source) != 0) {
-            throw RunFailed(std::string("bind: ") + std::strerror(errno));
-        }
-        sockaddr_in server{};
-        server.sin_family = AF_INET;
-        server.sin_port = htons(m_options.port);
-        ::inet_pton(AF_INET, m_options.host.c_str(), &server.sin_addr);
-        if (::connect(conn.fd, reinterpret_cast<sockaddr*>(&server), sizeof server) != 0 &&
-            errno != EINPROGRESS) {
-            throw RunFailed(std::string("connect: ") + std::strerror(errno));
-        }
+        conn.fd = connection.fd;
         conn.stage = Stage::Connecting;
         ++m_registering;
         epoll_event event{};
@@ -1873,13 +1862,11 @@ int print_free_port() {
 int wait_for_port(std::uint16_t port, double seconds) {
     const Nanos deadline = now_ns() + static_cast<Nanos>(seconds * 1e9);
     while (now_ns() < deadline) {
-        const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-        sockaddr_in address{};
-        address.sin_family = AF_INET;
-        address.sin_port = htons(port);
-        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        const bool up = ::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
-        ::close(fd);
+        const int fd = telechat::server::tcp_connect("127.0.0.1", port).fd;
+        const bool up = fd >= 0;
+        if (up) {
+            ::close(fd);
+        }
         if (up) {
             return 0;
         }

@@ -8,6 +8,7 @@
 // thread, no latency figures. It exists so that a change to the server can
 // be checked in seconds.
 #include <telechat/server/backends/posix.hpp>
+#include <telechat/server/backends/tcp_connect.hpp>
 #include <telechat/server/server.hpp>
 
 #include <arpa/inet.h>
@@ -32,17 +33,13 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 int connect_loopback(std::uint16_t port) {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(port);
-    ::inet_pton(AF_INET, "127.0.0.1", &address.sin_addr);
-    if (fd < 0 || ::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
-        throw std::runtime_error("cannot connect to the server");
+    telechat::server::ConnectOptions blocking;
+    blocking.non_blocking = false;
+    const auto connection = telechat::server::tcp_connect("127.0.0.1", port, blocking);
+    if (!connection.ok()) {
+        throw std::runtime_error("cannot connect to the server: " + connection.error);
     }
-    const int one = 1;
-    ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    return fd;
+    return connection.fd;
 }
 
 void send_all(int fd, std::string_view bytes) {
@@ -183,8 +180,8 @@ void probe(std::size_t pair_count, std::size_t window, double seconds) {
     std::thread runner([&] { server.run(); });
     try {
         const double rate = measure(server.port(), pair_count, window, seconds);
-        std::printf("%-9s %6zu pairs, window %3zu: %10.0f messages/s\n", Threading::name, pair_count,
-                    window, rate);
+        std::printf("%-9s %6zu pairs, window %3zu: %10.0f messages/s\n", Threading::name,
+                    pair_count, window, rate);
     } catch (const std::exception& error) {
         std::printf("%-9s failed: %s\n", Threading::name, error.what());
     }

@@ -2,9 +2,10 @@
 // person at a terminal, or one stable, greppable line per item for a script.
 #pragma once
 
-#include <telechat/client/commands.hpp>
 #include <telechat/client/session.hpp>
+#include <telechat/protocol/server_lines.hpp>
 #include <telechat/protocol/text.hpp>
+#include <telechat/protocol/vocabulary.hpp>
 
 #include <algorithm>
 #include <cstdint>
@@ -13,15 +14,13 @@
 #include <string_view>
 #include <vector>
 
+#include "commands.hpp"
 #include "terminal.hpp"
 
 namespace client_app {
 
 using telechat::client::Event;
 using telechat::client::Push;
-using telechat::client::PushKind;
-using telechat::client::Reply;
-using telechat::client::Request;
 
 // Text from the network never reaches the terminal with its control
 // characters: a hostile server could otherwise move the cursor, retitle the
@@ -39,20 +38,6 @@ inline std::string printable(std::string_view text) {
             '?');
     }
     return out;
-}
-
-// The words of a line, split at single spaces.
-inline std::vector<std::string_view> words_of(std::string_view line) {
-    std::vector<std::string_view> words;
-    while (!line.empty()) {
-        const std::size_t space = line.find(' ');
-        words.push_back(line.substr(0, space));
-        if (space == std::string_view::npos) {
-            break;
-        }
-        line.remove_prefix(space + 1);
-    }
-    return words;
 }
 
 // A table whose columns are as wide as their widest cell; the last column is
@@ -89,20 +74,8 @@ class Table {
     std::vector<std::vector<std::string>> m_rows;
 };
 
-// The value of the digits `text` starts with (at most 18 of them).
-inline std::uint64_t leading_number(std::string_view text) {
-    std::uint64_t value = 0;
-    for (const char c : text.substr(0, 18)) {
-        if (c < '0' || c > '9') {
-            break;
-        }
-        value = value * 10 + static_cast<std::uint64_t>(c - '0');
-    }
-    return value;
-}
-
-inline std::string local_time(std::string_view unix_ms) {
-    const auto seconds = static_cast<std::time_t>(leading_number(unix_ms) / 1000);
+inline std::string local_time(std::uint64_t unix_ms) {
+    const auto seconds = static_cast<std::time_t>(unix_ms / 1000);
     std::tm parts{};
     localtime_r(&seconds, &parts);
     char text[32];
@@ -119,7 +92,7 @@ class Display {
 
     // `role` is the user's: an assignment reads differently for an agent.
     [[nodiscard]] std::vector<std::string> show(const Event& event,
-                                                telechat::client::Role role) const {
+                                                std::optional<Role> role) const {
         if (const auto* reply = std::get_if<Reply>(&event)) {
             return reply->ok ? success(*reply) : std::vector<std::string>{failure(*reply)};
         }
@@ -159,12 +132,12 @@ class Display {
 
     [[nodiscard]] std::vector<std::string> success(const Reply& reply) const {
         std::vector<std::string> lines{labelled("ok", "ok", printable(reply.text))};
-        if (reply.request == Request::list) {
+        if (reply.request == CommandKind::list) {
             if (!m_script) {
                 lines.front() = "[ok] " + counted(reply.body.size(), "user") + " connected";
             }
             append(lines, m_script ? script_rows("list", reply.body) : user_table(reply.body));
-        } else if (reply.request == Request::hist) {
+        } else if (reply.request == CommandKind::hist) {
             if (!m_script) {
                 lines.front() = "[ok] " + counted(reply.body.size(), "message") + " of " +
                                 printable(reply.target) + ", oldest first";
@@ -185,10 +158,10 @@ class Display {
         return std::to_string(count) + " " + noun + (count == 1 ? "" : "s");
     }
 
-    [[nodiscard]] std::string pushed(const Push& push, telechat::client::Role role) const {
+    [[nodiscard]] std::string pushed(const Push& push, std::optional<Role> role) const {
         const std::string name = printable(push.name);
         switch (push.kind) {
-            case PushKind::message:
+            case PushKind::msg:
                 return m_script ? "msg " + name + " " + printable(push.text)
                                 : "[msg] " + name + ": " + printable(push.text);
             case PushKind::queued:
@@ -196,13 +169,12 @@ class Display {
                                 : "[queue] you are number " + std::to_string(push.position) +
                                       " in the waiting line";
             case PushKind::assigned:
-                return m_script ? "assigned " + name
-                       : role == telechat::client::Role::agent
-                           ? "[assigned] new customer: " + name
-                           : "[assigned] " + name + " is your agent";
+                return m_script              ? "assigned " + name
+                       : role == Role::agent ? "[assigned] new customer: " + name
+                                             : "[assigned] " + name + " is your agent";
             case PushKind::left:
                 return m_script ? "left " + name : "[left] " + name + " has left";
-            case PushKind::closing:
+            case PushKind::quit:
                 return m_script
                            ? "closed " + printable(push.text)
                            : "[closed] the server closed the connection: " + printable(push.text);
@@ -229,8 +201,7 @@ class Display {
     [[nodiscard]] static std::vector<std::string> user_table(const std::vector<std::string>& body) {
         std::vector<UserRow> rows;
         for (const std::string& line : body) {
-            const std::string row = printable(line);
-            rows.push_back(describe_user(words_of(row)));
+            rows.push_back(describe_user(printable(line)));
         }
         std::stable_sort(rows.begin(), rows.end(), [](const UserRow& a, const UserRow& b) {
             return a.group != b.group ? a.group < b.group : a.position < b.position;
@@ -242,46 +213,45 @@ class Display {
         return table.lines();
     }
 
-    // <name> AGENT <active>/<capacity> | <name> CUSTOMER CHATTING <agent> | <name> CUSTOMER WAITING
-    // <n>
-    [[nodiscard]] static UserRow describe_user(const std::vector<std::string_view>& words) {
-        const auto word = [&](std::size_t i) {
-            return i < words.size() ? std::string(words[i]) : "";
-        };
-        if (word(1) == "AGENT") {
-            const std::string load = word(2);
-            const std::size_t slash = std::min(load.find('/'), load.size());
-            const std::string capacity = slash < load.size() ? load.substr(slash + 1) : "?";
-            return UserRow{
-                0, 0, {word(0), "agent", load.substr(0, slash) + " of " + capacity + " customers"}};
+    // One LIST line (see telechat::protocol::UserLine); a line that does not
+    // follow the grammar is shown whole, last.
+    [[nodiscard]] static UserRow describe_user(const std::string& row) {
+        const auto user = telechat::protocol::parse_user_line(row);
+        if (!user) {
+            return UserRow{3, 0, {"?", "", row}};
         }
-        if (word(2) == "CHATTING") {
-            return UserRow{1, 0, {word(0), "customer", "chatting with " + word(3)}};
+        const std::string name(user->name);
+        if (user->role == Role::agent) {
+            return UserRow{0,
+                           0,
+                           {name, "agent",
+                            std::to_string(user->customers) + " of " +
+                                std::to_string(user->capacity) + " customers"}};
         }
-        if (word(2) == "WAITING") {
-            const std::string position = word(3);
-            return UserRow{2,
-                           leading_number(position),
-                           {word(0), "customer", "waiting, number " + position + " in line"}};
+        if (!user->waiting) {
+            return UserRow{1, 0, {name, "customer", "chatting with " + std::string(user->agent)}};
         }
-        return UserRow{3, 0, {word(0), word(1), word(2) + " " + word(3)}};
+        return UserRow{
+            2,
+            user->position,
+            {name, "customer", "waiting, number " + std::to_string(user->position) + " in line"}};
     }
 
     [[nodiscard]] static std::vector<std::string> history_table(
         const std::vector<std::string>& body) {
         Table table({"TIME", "FROM", "TO", "TEXT"});
         for (const std::string& line : body) {
-            // <unix-ms> <from> <to> <text>: the text is kept whole, spaces and all.
-            const std::string record = printable(line);
-            const auto words = words_of(record);
-            if (words.size() < 4 ||
-                words[0].find_first_not_of("0123456789") != std::string_view::npos) {
-                table.add({"?", "", "", record});
+            const std::string row = printable(line);
+            const auto record = telechat::protocol::parse_history_record(row);
+            if (!record) {
+                table.add({"?", "", "", row});
                 continue;
             }
-            const std::size_t text_start = words[0].size() + words[1].size() + words[2].size() + 3;
-            const std::string to = words[2] == "*" ? "(waiting)" : std::string(words[2]);
-            table.add({local_time(words[0]), std::string(words[1]), to, record.substr(text_start)});
+            const std::string to = record->to == telechat::protocol::word::nobody
+                                       ? "(waiting)"
+                                       : std::string(record->to);
+            table.add({local_time(record->unix_ms), std::string(record->from), to,
+                       std::string(record->text)});
         }
         return table.lines();
     }

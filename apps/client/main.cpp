@@ -6,11 +6,10 @@
 // reply awaited before the next, every arriving line printed in a stable
 // form. All protocol knowledge is in telechat::client::Session; this file
 // only moves bytes between the terminal, the socket and the session.
-#include <telechat/client/commands.hpp>
 #include <telechat/client/session.hpp>
+#include <telechat/server/backends/tcp_connect.hpp>
 
 #include <fcntl.h>
-#include <netdb.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -26,14 +25,13 @@
 #include <variant>
 #include <vector>
 
+#include "commands.hpp"
 #include "display.hpp"
 #include "terminal.hpp"
 
 namespace {
 
 using namespace client_app;
-using telechat::client::Role;
-using telechat::client::Session;
 using Clock = std::chrono::steady_clock;
 
 constexpr const char* usage_text = R"(usage: telechat-client [HOST] [options]
@@ -177,52 +175,6 @@ Settings parse_arguments(int argc, char** argv) {
     return settings;
 }
 
-// ---- the connection ----------------------------------------------------------
-
-// Connects to the first address of `host` that answers within the timeout.
-int connect_to(const std::string& host, const std::string& port, std::string& error) {
-    addrinfo hints{};
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_STREAM;
-    addrinfo* found = nullptr;
-    if (const int status = getaddrinfo(host.c_str(), port.c_str(), &hints, &found); status != 0) {
-        error = gai_strerror(status);
-        return -1;
-    }
-    int connected = -1;
-    error = "no address";
-    for (addrinfo* address = found; address != nullptr && connected < 0;
-         address = address->ai_next) {
-        const int fd =
-            socket(address->ai_family, address->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
-                   address->ai_protocol);
-        if (fd < 0) {
-            error = std::strerror(errno);
-            continue;
-        }
-        int status = connect(fd, address->ai_addr, address->ai_addrlen);
-        if (status < 0 && errno == EINPROGRESS) {
-            pollfd waiting{fd, POLLOUT, 0};
-            status = poll(&waiting, 1, 5000) == 1 ? 0 : -1;
-            int socket_error = status == 0 ? 0 : ETIMEDOUT;
-            socklen_t length = sizeof socket_error;
-            if (status == 0) {
-                getsockopt(fd, SOL_SOCKET, SO_ERROR, &socket_error, &length);
-            }
-            errno = socket_error;
-            status = socket_error == 0 ? 0 : -1;
-        }
-        if (status == 0) {
-            connected = fd;
-        } else {
-            error = std::strerror(errno);
-            close(fd);
-        }
-    }
-    freeaddrinfo(found);
-    return connected;
-}
-
 // ---- the client --------------------------------------------------------------
 
 class Client {
@@ -234,13 +186,15 @@ class Client {
         if (!complete_settings()) {
             return exit_ok;  // the user ended the prompts with Ctrl-D
         }
-        std::string error;
-        m_socket = connect_to(*m_settings.host, m_settings.port, error);
-        if (m_socket < 0) {
+        // The first address of the host that answers within 5 s, non-blocking.
+        const auto connection = telechat::server::tcp_connect(*m_settings.host, m_settings.port);
+        if (!connection.ok()) {
             std::fprintf(stderr, "telechat-client: cannot connect to %s port %s: %s\n",
-                         m_settings.host->c_str(), m_settings.port.c_str(), error.c_str());
+                         m_settings.host->c_str(), m_settings.port.c_str(),
+                         connection.error.c_str());
             return exit_no_connection;
         }
+        m_socket = connection.fd;
         send_registration();
         const int code = loop();
         if (m_interactive) {
@@ -398,10 +352,10 @@ class Client {
 
     std::optional<int> after_reply(const Reply& reply) {
         m_reply_deadline.reset();
-        if (reply.request == Request::quit && reply.ok) {
+        if (reply.request == CommandKind::quit && reply.ok) {
             m_quit_acknowledged = true;
         }
-        if (reply.request == Request::connect || reply.request == Request::none) {
+        if (reply.request == CommandKind::connect || !reply.request) {
             if (reply.ok) {
                 on_registered();
             } else if (!retry_registration(reply)) {
@@ -451,24 +405,24 @@ class Client {
     }
 
     void act_on(const std::string& line) {
-        const auto action = telechat::client::interpret(line, m_session);
-        if (const auto* send = std::get_if<telechat::client::SendLine>(&action)) {
+        const auto action = interpret(line, m_session);
+        if (const auto* send = std::get_if<SendLine>(&action)) {
             m_output += send->bytes;
             m_reply_deadline = Clock::now() + std::chrono::seconds(30);
-        } else if (std::holds_alternative<telechat::client::ShowHelp>(action)) {
+        } else if (std::holds_alternative<ShowHelp>(action)) {
             print(help_lines());
-        } else if (const auto* wait = std::get_if<telechat::client::WaitForPush>(&action)) {
+        } else if (const auto* wait = std::get_if<WaitForPush>(&action)) {
             m_wait = ActiveWait{wait->kind, Clock::now() + seconds(wait->seconds)};
-        } else if (const auto* pause = std::get_if<telechat::client::Pause>(&action)) {
+        } else if (const auto* pause = std::get_if<Pause>(&action)) {
             m_pause_until = Clock::now() + seconds(pause->seconds);
-        } else if (const auto* problem = std::get_if<telechat::client::InputProblem>(&action)) {
+        } else if (const auto* problem = std::get_if<InputProblem>(&action)) {
             print({m_display.problem(problem->message)});
         }
     }
 
     std::vector<std::string> help_lines() const {
         std::vector<std::string> lines;
-        const std::string text = telechat::client::help_text(m_session.role());
+        const std::string text = help_text(m_session.role());
         for (std::size_t start = 0; start < text.size();) {
             const std::size_t end = text.find('\n', start);
             lines.push_back((m_interactive ? "  " : "help ") + text.substr(start, end - start));
@@ -662,7 +616,7 @@ class Client {
     }
 
     struct ActiveWait {
-        telechat::client::PushKind kind;
+        PushKind kind;
         Clock::time_point deadline;
     };
 

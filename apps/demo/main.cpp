@@ -6,10 +6,9 @@
 // them sends and receives. It exits 0 when the scene went as 3MCP says it
 // must, and 1 (naming the line it waited for) when it did not.
 #include <telechat/server/backends/posix.hpp>
+#include <telechat/server/backends/tcp_connect.hpp>
 #include <telechat/server/server.hpp>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -53,13 +52,10 @@ void narrate(std::string_view text) {
 class Participant {
   public:
     Participant(std::string name, std::uint16_t port) : m_name(std::move(name)) {
-        m_fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        sockaddr_in address{};
-        address.sin_family = AF_INET;
-        address.sin_port = htons(port);
-        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        if (m_fd < 0 ||
-            connect(m_fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0) {
+        telechat::server::ConnectOptions blocking;
+        blocking.non_blocking = false;
+        m_fd = telechat::server::tcp_connect("127.0.0.1", port, blocking).fd;
+        if (m_fd < 0) {
             throw std::runtime_error(m_name +
                                      " cannot connect to 127.0.0.1:" + std::to_string(port));
         }

@@ -15,6 +15,8 @@
 // SIGKILL, and only the PID this file started is ever signalled.
 #pragma once
 
+#include <telechat/server/backends/tcp_connect.hpp>
+
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <fcntl.h>
@@ -484,46 +486,13 @@ class Client {
     /// A positive `receive_buffer` sets SO_RCVBUF before connecting.
     static Client connect(std::uint16_t port, Loopback loopback = Loopback::v4,
                           int receive_buffer = 0) {
+        telechat::server::ConnectOptions options;
+        options.timeout = std::chrono::duration_cast<std::chrono::milliseconds>(patience);
+        options.receive_buffer = receive_buffer;
         Client client;
-        const int family = loopback == Loopback::v4 ? AF_INET : AF_INET6;
-        client.m_fd = ::socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-        if (client.m_fd < 0) {
-            return client;
-        }
-        if (receive_buffer > 0) {
-            ::setsockopt(client.m_fd, SOL_SOCKET, SO_RCVBUF, &receive_buffer,
-                         sizeof receive_buffer);
-        }
-        sockaddr_storage address{};
-        socklen_t length = 0;
-        if (loopback == Loopback::v4) {
-            auto* v4 = reinterpret_cast<sockaddr_in*>(&address);
-            v4->sin_family = AF_INET;
-            v4->sin_port = htons(port);
-            v4->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-            length = sizeof(sockaddr_in);
-        } else {
-            auto* v6 = reinterpret_cast<sockaddr_in6*>(&address);
-            v6->sin6_family = AF_INET6;
-            v6->sin6_port = htons(port);
-            v6->sin6_addr = in6addr_loopback;
-            length = sizeof(sockaddr_in6);
-        }
-        if (::connect(client.m_fd, reinterpret_cast<const sockaddr*>(&address), length) != 0) {
-            if (errno != EINPROGRESS) {
-                client.close();
-                return client;
-            }
-            pollfd fd{client.m_fd, POLLOUT, 0};
-            int error = 0;
-            socklen_t error_length = sizeof error;
-            if (::poll(&fd, 1, static_cast<int>(patience.count())) != 1 ||
-                ::getsockopt(client.m_fd, SOL_SOCKET, SO_ERROR, &error, &error_length) != 0 ||
-                error != 0) {
-                client.close();
-                return client;
-            }
-        }
+        client.m_fd = telechat::server::tcp_connect(loopback == Loopback::v4 ? "127.0.0.1" : "::1",
+                                                    port, options)
+                          .fd;
         return client;
     }
 

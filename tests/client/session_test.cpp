@@ -1,8 +1,7 @@
-// telechat::client::Session and interpret(): the client side of 3MCP with no
-// I/O, fed the server's bytes whole, byte by byte, and cut at every point.
+// telechat::client::Session: the client side of 3MCP with no I/O, fed the
+// server's bytes whole, byte by byte, and cut at every point.
 #include <catch2/catch.hpp>
 
-#include <telechat/client/commands.hpp>
 #include <telechat/client/session.hpp>
 
 #include <string>
@@ -10,7 +9,10 @@
 #include <vector>
 
 using namespace telechat::client;
+using telechat::protocol::CommandKind;
 using telechat::protocol::ErrorCode;
+using telechat::protocol::PushKind;
+using telechat::protocol::Role;
 
 namespace {
 
@@ -40,16 +42,6 @@ const Push& push_at(const std::vector<Event>& events, std::size_t i) {
     REQUIRE(i < events.size());
     REQUIRE(std::holds_alternative<Push>(events[i]));
     return std::get<Push>(events[i]);
-}
-
-std::string sent_bytes(const Action& action) {
-    REQUIRE(std::holds_alternative<SendLine>(action));
-    return std::get<SendLine>(action).bytes;
-}
-
-std::string problem_of(const Action& action) {
-    REQUIRE(std::holds_alternative<InputProblem>(action));
-    return std::get<InputProblem>(action).message;
 }
 
 Session registered_agent() {
@@ -101,18 +93,18 @@ TEST_CASE("replies answer the requests in order, bodies included, however the by
         INFO("pieces of " << step);
         const auto events = feed(start, bytes, step);
         REQUIRE(events.size() == 8);
-        CHECK(reply_at(events, 0).request == Request::connect);
+        CHECK(reply_at(events, 0).request == CommandKind::connect);
         CHECK(reply_at(events, 0).ok);
         CHECK(push_at(events, 1).kind == PushKind::assigned);
         CHECK(push_at(events, 1).name == "ana");
         const Reply& list = reply_at(events, 2);
-        CHECK(list.request == Request::list);
+        CHECK(list.request == CommandKind::list);
         CHECK(list.text == "2 users");
         CHECK(list.body ==
               std::vector<std::string>{"Sam AGENT 1/3", "QUEUED CUSTOMER CHATTING Sam"});
         CHECK(push_at(events, 3).text == "hello  you");
         const Reply& history = reply_at(events, 4);
-        CHECK(history.request == Request::hist);
+        CHECK(history.request == CommandKind::hist);
         CHECK(history.target == "ana");
         CHECK(history.body.size() == 2);
         const Reply& failed = reply_at(events, 5);
@@ -147,7 +139,7 @@ TEST_CASE("the session follows the conversation: role, customers, last writer", 
     CHECK_FALSE(session.closing());
     session.receive("QUIT server shutting down\r\n");
     const auto events = drain(session);
-    CHECK(push_at(events, 0).kind == PushKind::closing);
+    CHECK(push_at(events, 0).kind == PushKind::quit);
     CHECK(push_at(events, 0).text == "server shutting down");
     CHECK(session.closing());
 }
@@ -173,7 +165,7 @@ TEST_CASE("a customer's agent and queue position", "[session]") {
 TEST_CASE("what is not 3MCP is reported, and a misbehaving server cannot grow it without bound",
           "[session]") {
     Session::Limits limits;
-    limits.max_line_bytes = 16;
+    limits.max_line_bytes = 40;
     limits.max_body_lines = 2;
     Session session(limits);
     session.receive("HELLO there\r\nQUEUED x\r\n-ERR SERVER_FULL the server is full\r\n");
@@ -181,92 +173,32 @@ TEST_CASE("what is not 3MCP is reported, and a misbehaving server cannot grow it
     REQUIRE(events.size() == 3);
     CHECK(std::get<Unrecognized>(events[0]).line == "HELLO there");
     CHECK(std::get<Unrecognized>(events[1]).line == "QUEUED x");
-    CHECK(reply_at(events, 2).request == Request::none);  // answers nothing
+    CHECK_FALSE(reply_at(events, 2).request.has_value());  // answers nothing
     CHECK(reply_at(events, 2).code == ErrorCode::server_full);
 
-    session.receive(std::string(1000, 'y') + "\r\n");
+    session.receive(std::string(40, 'y') + "\r\n" + std::string(41, 'z') + "\n" +
+                    std::string(1000, 'z') + "\r\n");
     events = drain(session);
-    CHECK(std::get<Unrecognized>(events.at(0)).line == std::string(16, 'y'));
+    REQUIRE(events.size() == 3);
+    CHECK(std::get<Unrecognized>(events[0]).line == std::string(40, 'y'));  // at the limit
+    for (const std::size_t i : {std::size_t{1}, std::size_t{2}}) {  // past it: skipped, and said so
+        CHECK(std::get<Unrecognized>(events[i]).line.empty());
+        CHECK(std::get<Unrecognized>(events[i]).too_long);
+    }
 
     (void)session.list();
     session.receive("+OK 4 users\r\na\r\nb\r\nc\r\nd\r\n.\r\n");
     events = drain(session);
     CHECK(reply_at(events, 0).body.size() == 2);
     CHECK(reply_at(events, 0).body_truncated);
+    (void)session.history("a");  // a body line past the limit is dropped, the body goes on
+    session.receive("+OK 2 messages\r\n" + std::string(41, 'h') + "\r\n1 a * hi\r\n.\r\n");
+    events = drain(session);
+    REQUIRE(events.size() == 1);
+    CHECK(reply_at(events, 0).body == std::vector<std::string>{"1 a * hi"});
+    CHECK(reply_at(events, 0).body_truncated);
     session.receive("-ERR WHATEVER new code\r\n");
     events = drain(session);
     CHECK_FALSE(reply_at(events, 0).code.has_value());
     CHECK(reply_at(events, 0).code_word == "WHATEVER");
-}
-
-TEST_CASE("interpret: a customer's lines", "[commands]") {
-    Session session;
-    (void)session.connect_customer("ana");
-    session.receive("+OK welcome ana\r\n");
-    drain(session);
-    CHECK(sent_bytes(interpret("hello  there", session)) == "MSG hello  there\n");
-    CHECK(sent_bytes(interpret("//etc/passwd", session)) == "MSG /etc/passwd\n");
-    CHECK(sent_bytes(interpret("/quit", session)) == "QUIT\n");
-    CHECK(std::holds_alternative<Nothing>(interpret("   ", session)));
-    CHECK(std::holds_alternative<ShowHelp>(interpret("/help", session)));
-    CHECK(problem_of(interpret("/list", session)) == "/list is for agents; just type your message");
-    CHECK(problem_of(interpret("/nope", session)) ==
-          "unknown command /nope; /help lists the commands");
-}
-
-TEST_CASE("interpret: an agent's lines", "[commands]") {
-    Session session = registered_agent();
-    CHECK(problem_of(interpret("hi", session)) ==
-          "you have no customer yet; wait for one to be assigned");
-    session.receive("ASSIGNED ana\r\n");
-    drain(session);
-    CHECK(sent_bytes(interpret("hi", session)) == "MSG ana hi\n");
-    CHECK(sent_bytes(interpret("/msg bob  two", session)) == "MSG bob  two\n");
-    CHECK(sent_bytes(interpret("/list", session)) == "LIST\n");
-    CHECK(sent_bytes(interpret("/hist ana", session)) == "HIST ana\n");
-    CHECK(sent_bytes(interpret("/hist ana 3", session)) == "HIST ana 3\n");
-    CHECK(sent_bytes(interpret("/end ana", session)) == "END ana\n");
-    CHECK(problem_of(interpret("/m hi", session)) ==
-          "no customer has written to you yet: use /msg <customer> <text>");
-    session.receive("MSG ana yo\r\n");
-    drain(session);
-    CHECK(sent_bytes(interpret("/m back at you", session)) == "MSG ana back at you\n");
-    CHECK(problem_of(interpret("/msg ana", session)) == "usage: /msg <customer> <text>");
-    CHECK(problem_of(interpret("/hist", session)) == "usage: /hist <name> [n]");
-    CHECK(problem_of(interpret("/hist a 1 2", session)) == "usage: /hist <name> [n]");
-    CHECK(problem_of(interpret("/end", session)) == "usage: /end <customer>");
-    const auto wait = interpret("/wait assigned 2.5", session);
-    REQUIRE(std::holds_alternative<WaitForPush>(wait));
-    CHECK(std::get<WaitForPush>(wait).kind == PushKind::assigned);
-    CHECK(std::get<WaitForPush>(wait).seconds == 2.5);
-    CHECK(std::get<Pause>(interpret("/sleep 0.25", session)).seconds == 0.25);
-    CHECK(problem_of(interpret("/sleep forever", session)) == "usage: /sleep <seconds>");
-}
-
-TEST_CASE("explain_error says what went wrong in words, with the name in question", "[commands]") {
-    const auto explain = [](ErrorCode code, Request request, std::string target = "bob") {
-        Reply reply;
-        reply.request = request;
-        reply.target = std::move(target);
-        reply.code = code;
-        reply.code_word = std::string(telechat::protocol::wire_name(code));
-        reply.text = "reason";
-        return explain_error(reply);
-    };
-    CHECK(explain(ErrorCode::name_taken, Request::connect) == "that name is in use, pick another");
-    CHECK(explain(ErrorCode::auth_failed, Request::connect) == "wrong agent key");
-    CHECK(explain(ErrorCode::no_such_user, Request::msg) == "nobody called bob is connected");
-    CHECK(explain(ErrorCode::no_such_user, Request::hist) == "there is no history for bob");
-    CHECK(explain(ErrorCode::not_assigned, Request::end) == "bob is not one of your customers");
-    CHECK(explain(ErrorCode::server_full, Request::connect) ==
-          "the server is full, try again later");
-    CHECK(explain(ErrorCode::server_full, Request::none) == "the server is full, try again later");
-    CHECK(explain(ErrorCode::server_full, Request::msg)
-              .starts_with("too many messages while you wait"));
-    for (int code = 0; code <= static_cast<int>(ErrorCode::server_full); ++code) {
-        const auto error = static_cast<ErrorCode>(code);
-        CHECK(telechat::protocol::from_wire_name(telechat::protocol::wire_name(error)) == error);
-        CHECK_FALSE(explain(error, Request::msg).empty());
-    }
-    CHECK_FALSE(telechat::protocol::from_wire_name("name_taken").has_value());  // exact, upper case
 }

@@ -22,6 +22,7 @@
 
 #include <telechat/server/backends/memory.hpp>
 #include <telechat/server/backends/posix.hpp>
+#include <telechat/server/backends/tcp_connect.hpp>
 #include <telechat/server/server.hpp>
 
 #include <catch2/catch.hpp>
@@ -92,7 +93,7 @@ struct Read {
 
 /// A client's connection, over TCP or in memory. Bytes in, lines out.
 class Client {
-public:
+  public:
     explicit Client(std::string label) : m_label(std::move(label)) {}
     Client(const Client&) = delete;
     Client& operator=(const Client&) = delete;
@@ -236,14 +237,15 @@ public:
         return out.empty() ? " (nothing)" : out;
     }
 
-protected:
+  protected:
     enum class Io { ok, timeout, closed };
     // Writes some of `bytes` (at least one) before `deadline`.
-    virtual Io write_some(std::string_view bytes, Clock::time_point deadline, std::size_t& written) = 0;
+    virtual Io write_some(std::string_view bytes, Clock::time_point deadline,
+                          std::size_t& written) = 0;
     // Appends what arrives (at least one byte) before `deadline`.
     virtual Io read_some(std::string& into, Clock::time_point deadline) = 0;
 
-private:
+  private:
     std::string m_label;
     std::string m_buffer;
     bool m_eof = false;
@@ -261,41 +263,25 @@ struct ClientOptions {
 
 /// A client on a real loopback TCP socket: non-blocking, every wait in poll().
 class TcpClient final : public Client {
-public:
-    /// A socket, not connected yet.
-    explicit TcpClient(std::string label, ClientOptions options = {}) : Client(std::move(label)) {
-        m_fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-        INFO("socket(): " << std::strerror(errno));
-        REQUIRE(m_fd >= 0);
-        if (options.receive_buffer > 0) {
-            ::setsockopt(m_fd, SOL_SOCKET, SO_RCVBUF, &options.receive_buffer, sizeof options.receive_buffer);
-        }
-        const int one = 1;
-        ::setsockopt(m_fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    }
+  public:
+    /// A client that connect() connects.
+    explicit TcpClient(std::string label, ClientOptions options = {})
+        : Client(std::move(label)), m_options(options) {}
     ~TcpClient() override {
         if (m_fd >= 0) {
             ::close(m_fd);
         }
     }
 
-    /// Connects to 127.0.0.1:`port`.
+    /// Connects to 127.0.0.1:`port`: non-blocking, with TCP_NODELAY.
     void connect(std::uint16_t port) {
-        sockaddr_in address{};
-        address.sin_family = AF_INET;
-        address.sin_port = htons(port);
-        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        if (::connect(m_fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0) {
-            INFO(label() << ": connect(): " << std::strerror(errno));
-            REQUIRE(errno == EINPROGRESS);
-            pollfd waiting{m_fd, POLLOUT, 0};
-            REQUIRE(::poll(&waiting, 1, static_cast<int>(read_timeout.count())) == 1);
-            int error = 0;
-            socklen_t length = sizeof error;
-            REQUIRE(::getsockopt(m_fd, SOL_SOCKET, SO_ERROR, &error, &length) == 0);
-            INFO(label() << ": connect: " << std::strerror(error));
-            REQUIRE(error == 0);
-        }
+        telechat::server::ConnectOptions options;
+        options.timeout = read_timeout;
+        options.receive_buffer = m_options.receive_buffer;
+        auto connection = telechat::server::tcp_connect("127.0.0.1", port, options);
+        INFO(label() << ": connect: " << connection.error);
+        REQUIRE(connection.ok());
+        m_fd = connection.fd;
     }
 
     void close() override {
@@ -314,8 +300,9 @@ public:
     }
     void shutdown_write() override { REQUIRE(::shutdown(m_fd, SHUT_WR) == 0); }
 
-protected:
-    Io write_some(std::string_view bytes, Clock::time_point deadline, std::size_t& written) override {
+  protected:
+    Io write_some(std::string_view bytes, Clock::time_point deadline,
+                  std::size_t& written) override {
         for (;;) {
             const ssize_t count = ::send(m_fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
             if (count > 0) {
@@ -360,16 +347,19 @@ protected:
         }
     }
 
-private:
+  private:
+    ClientOptions m_options;
     int m_fd = -1;
 };
 
 /// A client on the in-memory network: MemoryNetwork::connect, and waits in
 /// MemoryNetwork::wait_until.
 class MemoryClient final : public Client {
-public:
+  public:
     MemoryClient(std::string label, std::shared_ptr<MemoryNetwork> network, std::uint16_t port)
-        : Client(std::move(label)), m_network(std::move(network)), m_handle(m_network->connect(port)) {}
+        : Client(std::move(label)),
+          m_network(std::move(network)),
+          m_handle(m_network->connect(port)) {}
     ~MemoryClient() override { close(); }
 
     void close() override {
@@ -381,8 +371,9 @@ public:
     void hang_up() override { close(); }
     void shutdown_write() override { m_network->shutdown_sending(m_handle); }
 
-protected:
-    Io write_some(std::string_view bytes, Clock::time_point deadline, std::size_t& written) override {
+  protected:
+    Io write_some(std::string_view bytes, Clock::time_point deadline,
+                  std::size_t& written) override {
         for (;;) {
             const telechat::server::IoResult result = m_network->write(m_handle, bytes);
             if (result.status == telechat::server::IoStatus::ok) {
@@ -421,7 +412,7 @@ protected:
         }
     }
 
-private:
+  private:
     std::shared_ptr<MemoryNetwork> m_network;
     MemoryNetwork::Handle m_handle;
     bool m_open = true;
@@ -443,7 +434,7 @@ struct Setup {
 /// A Server on a thread of its own, with its log captured.
 template <class Backend, class Threading>
 class Running {
-public:
+  public:
     using ServerType = telechat::server::Server<Backend, Threading>;
 
     Running(Backend backend, telechat::server::Endpoint endpoint, const Setup& setup)
@@ -523,7 +514,7 @@ public:
             [part](const std::string& line) { return line.find(part) != std::string::npos; }));
     }
 
-private:
+  private:
     struct Log {
         std::mutex mutex;
         std::vector<std::string> lines;
@@ -534,7 +525,8 @@ private:
             std::unique_lock<std::mutex> lock(m_mutex);
             if (!m_changed.wait_for(lock, stop_timeout, [this] { return m_returned; })) {
                 // A hung server cannot be joined; end the run rather than hang.
-                std::fprintf(stderr, "server_tests: run() did not return within %lld ms of stop()\n",
+                std::fprintf(stderr,
+                             "server_tests: run() did not return within %lld ms of stop()\n",
                              static_cast<long long>(stop_timeout.count()));
                 std::abort();
             }
@@ -555,7 +547,7 @@ private:
 /// The common surface of every fixture.
 template <class Backend, class Threading>
 class FixtureBase {
-public:
+  public:
     using ServerRun = Running<Backend, Threading>;
     using ThreadingModel = Threading;
 
@@ -592,7 +584,7 @@ public:
         }
     }
 
-protected:
+  protected:
     std::unique_ptr<ServerRun> m_running;
     int m_clients = 0;
 };
@@ -600,7 +592,7 @@ protected:
 /// A server on 127.0.0.1, port 0, over PosixBackend.
 template <class Threading>
 class TcpFixture : public FixtureBase<PosixBackend, Threading> {
-public:
+  public:
     static constexpr bool tcp = true;
 
     explicit TcpFixture(const Setup& setup = {}) {
@@ -610,7 +602,8 @@ public:
 
     /// A connected client.
     std::unique_ptr<Client> connect(ClientOptions options = {}) {
-        auto client = std::make_unique<TcpClient>("client #" + std::to_string(++this->m_clients), options);
+        auto client =
+            std::make_unique<TcpClient>("client #" + std::to_string(++this->m_clients), options);
         client->connect(this->port());
         return client;
     }
@@ -631,7 +624,7 @@ struct ShortReadsAndWrites {
 /// A server on the in-memory network, with the faults of `Faults`.
 template <class Threading, class Faults>
 class MemoryFixture : public FixtureBase<MemoryBackend, Threading> {
-public:
+  public:
     static constexpr bool tcp = false;
 
     explicit MemoryFixture(const Setup& setup = {}) {
@@ -646,11 +639,11 @@ public:
 
     /// A connected client (ClientOptions are for TCP only).
     std::unique_ptr<Client> connect(ClientOptions /*options*/ = {}) {
-        return std::make_unique<MemoryClient>("client #" + std::to_string(++this->m_clients), m_network,
-                                              this->port());
+        return std::make_unique<MemoryClient>("client #" + std::to_string(++this->m_clients),
+                                              m_network, this->port());
     }
 
-private:
+  private:
     std::shared_ptr<MemoryNetwork> m_network;
 };
 
@@ -684,9 +677,9 @@ inline std::string without_stamp(const std::string& record) {
     REQUIRE(space > 0);
     const std::string stamp = record.substr(0, space);
     REQUIRE(std::all_of(stamp.begin(), stamp.end(), [](char c) { return c >= '0' && c <= '9'; }));
-    const long long now = std::chrono::duration_cast<Millis>(
-                              std::chrono::system_clock::now().time_since_epoch())
-                              .count();
+    const long long now =
+        std::chrono::duration_cast<Millis>(std::chrono::system_clock::now().time_since_epoch())
+            .count();
     const long long value = std::stoll(stamp);
     REQUIRE(value <= now);
     REQUIRE(value > now - 3'600'000);
@@ -711,10 +704,11 @@ using ShortReactors = MemoryFixture<Reactors, ShortReadsAndWrites>;
 }  // namespace server_test
 
 /// Every fixture: the three models on TCP, in memory, and in memory with short I/O.
-#define SERVER_ALL_FIXTURES                                                                     \
-    server_test::TcpThreads, server_test::TcpReactor, server_test::TcpReactors,                \
-        server_test::MemoryThreads, server_test::MemoryReactor, server_test::MemoryReactors,  \
+#define SERVER_ALL_FIXTURES                                                                  \
+    server_test::TcpThreads, server_test::TcpReactor, server_test::TcpReactors,              \
+        server_test::MemoryThreads, server_test::MemoryReactor, server_test::MemoryReactors, \
         server_test::ShortThreads, server_test::ShortReactor, server_test::ShortReactors
 
 /// The TCP fixtures only.
-#define SERVER_TCP_FIXTURES server_test::TcpThreads, server_test::TcpReactor, server_test::TcpReactors
+#define SERVER_TCP_FIXTURES \
+    server_test::TcpThreads, server_test::TcpReactor, server_test::TcpReactors

@@ -14,71 +14,49 @@
 #include <vector>
 
 #include "../protocol/command.hpp"
+#include "../protocol/command_writer.hpp"
 #include "../protocol/error_code.hpp"
+#include "../protocol/framer.hpp"
+#include "../protocol/server_lines.hpp"
+#include "../protocol/vocabulary.hpp"
 #include "../queue.hpp"
 
-/// @brief The client side of 3MCP: telechat::client::Session and the
-///        slash commands of telechat-client.
+/// @brief The client side of 3MCP: telechat::client::Session.
 namespace telechat::client {
-
-/// @brief What the client asked for: it says how the reply must be read.
-enum class Request {
-    connect,  ///< `CONNECT CUSTOMER|AGENT ...`
-    msg,      ///< `MSG ...`
-    list,     ///< `LIST` (multi-line reply)
-    hist,     ///< `HIST ...` (multi-line reply)
-    end,      ///< `END <customer>`
-    quit,     ///< `QUIT`
-    ping,     ///< `PING [token]`
-    help,     ///< `HELP` (multi-line reply)
-    none,     ///< nothing was asked: a reply that answers no request (the `SERVER_FULL` refusal)
-};
 
 /// @brief A reply of the server to one request.
 struct Reply {
-    Request request = Request::none;  ///< the request it answers
-    std::string target;               ///< the name the request was about (CONNECT, MSG, HIST, END)
-    bool ok = false;                  ///< `+OK` (true) or `-ERR` (false)
+    /// @brief The command it answers; nullopt for a reply that answers none
+    ///        (the `SERVER_FULL` refusal of a connection).
+    std::optional<protocol::CommandKind> request;
+    std::string target;  ///< the name the request was about (CONNECT, MSG, HIST, END)
+    bool ok = false;     ///< `+OK` (true) or `-ERR` (false)
     /// @brief The error code of an `-ERR` reply; nullopt for `+OK`, or for a
     ///        code this client does not know (see code_word).
     std::optional<protocol::ErrorCode> code;
     std::string code_word;          ///< the word after `-ERR`, as sent
     std::string text;               ///< what follows `+OK ` or `-ERR <CODE> `
     std::vector<std::string> body;  ///< the body lines of a multi-line reply, without the `.`
-    bool body_truncated = false;    ///< the body passed Session's limit; the rest was dropped
-};
-
-/// @brief The kinds of line the server sends on its own.
-enum class PushKind {
-    message,   ///< `MSG <from> <text>`
-    queued,    ///< `QUEUED <position>`
-    assigned,  ///< `ASSIGNED <name>`
-    left,      ///< `LEFT <customer>`
-    closing,   ///< `QUIT <reason>`: nothing follows
+    bool body_truncated = false;    ///< the body passed Session's limits; the rest was dropped
 };
 
 /// @brief A line the server sent on its own.
 struct Push {
-    PushKind kind = PushKind::message;  ///< which push
-    std::string name;                   ///< the sender, the new agent or customer, or who left
-    std::string text;                   ///< the message text, or the reason for closing
-    std::uint64_t position = 0;         ///< the place in the waiting line (queued only)
+    protocol::PushKind kind = protocol::PushKind::msg;  ///< which push
+    std::string name;            ///< the sender, the new agent or customer, or who left
+    std::string text;            ///< the message text, or the reason for closing
+    std::uint64_t position = 0;  ///< the place in the waiting line (queued only)
 };
 
 /// @brief A line that is not 3MCP: shown as it is, never acted on.
 struct Unrecognized {
-    std::string line;  ///< the line, cut at Session::Limits::max_line_bytes
+    std::string line;  ///< the line; empty if it was too long
+    /// @brief The line passed Session::Limits::max_line_bytes and was skipped.
+    bool too_long = false;
 };
 
 /// @brief Whatever one or more server lines amount to.
 using Event = std::variant<Reply, Push, Unrecognized>;
-
-/// @brief The role the user registered in.
-enum class Role {
-    unregistered,  ///< no successful CONNECT yet
-    customer,      ///< a customer
-    agent,         ///< an agent
-};
 
 /// @brief The client side of one 3MCP connection, with no I/O of its own.
 ///
@@ -94,23 +72,27 @@ enum class Role {
 /// assigned), the customer who wrote last, the customer's agent and queue
 /// position.
 ///
-/// Nothing the server sends can make it fail or grow without bound: lines
-/// and multi-line bodies are cut at the limits below, and a line that is not
-/// 3MCP becomes an Unrecognized event.
+/// Lines are cut by protocol::LineFramer and read by the functions of
+/// protocol/server_lines.hpp; requests are written by
+/// protocol::write_command(). Nothing the server sends can make it fail or
+/// grow without bound: a line longer than the limit below is skipped, a body
+/// is cut at its limit, and a line that is not 3MCP becomes an Unrecognized
+/// event.
 class Session {
   public:
     /// @brief How much of a misbehaving server's output is kept.
     struct Limits {
-        std::size_t max_line_bytes =
-            std::size_t{64} * 1024;            ///< longer lines are cut (the rest is skipped)
+        /// @brief Longer lines (line ending not counted) are skipped.
+        std::size_t max_line_bytes = std::size_t{64} * 1024;
         std::size_t max_body_lines = 100'000;  ///< longer bodies are cut (the rest is skipped)
     };
 
     /// @brief A session with the default limits.
-    Session() = default;
+    Session() : Session(Limits{}) {}
     /// @brief A session with the given limits.
     /// @param limits how much of a line and of a body is kept.
-    explicit Session(Limits limits) : m_limits(limits) {}
+    explicit Session(Limits limits)
+        : m_limits(limits), m_framer(framer_limit(limits.max_line_bytes)) {}
 
     /// @name Requests
     /// Each returns the line to send, LF-terminated, and remembers the
@@ -123,75 +105,68 @@ class Session {
     /// @param name the name to register.
     /// @return the line to send.
     std::string connect_customer(std::string_view name) {
-        m_registering_as = Role::customer;
-        return request(Request::connect, name, "CONNECT CUSTOMER ", name);
+        m_registering_as = protocol::Role::customer;
+        return request(CommandKind::connect, name, protocol::word::customer, name);
     }
     /// @brief `CONNECT AGENT <name> <key>`.
     /// @param name the name to register.
     /// @param key the agent key.
     /// @return the line to send.
     std::string connect_agent(std::string_view name, std::string_view key) {
-        m_registering_as = Role::agent;
-        return request(Request::connect, name, "CONNECT AGENT ", name, " ", key);
+        m_registering_as = protocol::Role::agent;
+        return request(CommandKind::connect, name, protocol::word::agent, name, key);
     }
     /// @brief A customer's `MSG <text>`.
     /// @param text the message.
     /// @return the line to send.
-    std::string message(std::string_view text) {
-        return request(Request::msg, m_agent, "MSG ", text);
-    }
+    std::string message(std::string_view text) { return request(CommandKind::msg, m_agent, text); }
     /// @brief An agent's `MSG <customer> <text>`.
     /// @param customer the customer's name.
     /// @param text the message.
     /// @return the line to send.
     std::string message_to(std::string_view customer, std::string_view text) {
-        return request(Request::msg, customer, "MSG ", customer, " ", text);
+        return request(CommandKind::msg, customer, customer, text);
     }
     /// @brief `LIST`.
     /// @return the line to send.
-    std::string list() { return request(Request::list, {}, "LIST"); }
+    std::string list() { return request(CommandKind::list, {}); }
     /// @brief `HIST <name> [<count>]`.
     /// @param name whose history.
     /// @param count how many of the latest records; empty for all of them.
     /// @return the line to send.
     std::string history(std::string_view name, std::string_view count = {}) {
-        return count.empty() ? request(Request::hist, name, "HIST ", name)
-                             : request(Request::hist, name, "HIST ", name, " ", count);
+        return count.empty() ? request(CommandKind::hist, name, name)
+                             : request(CommandKind::hist, name, name, count);
     }
     /// @brief `END <customer>`.
     /// @param customer the customer whose conversation ends.
     /// @return the line to send.
     std::string end(std::string_view customer) {
-        return request(Request::end, customer, "END ", customer);
+        return request(CommandKind::end, customer, customer);
     }
     /// @brief `QUIT`.
     /// @return the line to send.
-    std::string quit() { return request(Request::quit, {}, "QUIT"); }
+    std::string quit() { return request(CommandKind::quit, {}); }
     /// @brief `PING [<token>]`.
     /// @param token echoed back by the server; may be empty.
     /// @return the line to send.
     std::string ping(std::string_view token = {}) {
-        return token.empty() ? request(Request::ping, {}, "PING")
-                             : request(Request::ping, {}, "PING ", token);
+        return token.empty() ? request(CommandKind::ping, {})
+                             : request(CommandKind::ping, {}, token);
     }
     /// @brief `HELP`.
     /// @return the line to send.
-    std::string help() { return request(Request::help, {}, "HELP"); }
+    std::string help() { return request(CommandKind::help, {}); }
     /// @}
 
     /// @brief Reads bytes the server sent; complete lines become events.
     /// @param bytes the bytes, split anywhere.
     /// @complexity O(bytes.size()) amortized.
     void receive(std::string_view bytes) {
-        while (!bytes.empty()) {
-            const std::size_t newline = bytes.find('\n');
-            take_line_part(bytes.substr(0, newline));
-            if (newline == std::string_view::npos) {
-                return;
-            }
-            bytes.remove_prefix(newline + 1);
-            finish_line();
-        }
+        m_framer.feed(bytes, m_partial, [this](protocol::FramedLine line) {
+            take_line(line);
+            return true;
+        });
     }
 
     /// @brief The oldest event not taken yet.
@@ -213,8 +188,8 @@ class Session {
     /// @{
 
     /// @brief The role, once a CONNECT succeeded.
-    /// @return the role.
-    [[nodiscard]] Role role() const noexcept { return m_role; }
+    /// @return the role; nullopt before registration.
+    [[nodiscard]] std::optional<protocol::Role> role() const noexcept { return m_role; }
     /// @brief The registered name, as the server spelled it in its welcome.
     /// @return the name; empty before registration.
     [[nodiscard]] const std::string& name() const noexcept { return m_name; }
@@ -236,93 +211,74 @@ class Session {
     /// @}
 
   private:
+    using CommandKind = protocol::CommandKind;
+    using PushKind = protocol::PushKind;
+
     struct Sent {
-        Request request = Request::none;
+        CommandKind request = CommandKind::help;
         std::string target;
     };
 
-    template <class... Parts>
-    std::string request(Request kind, std::string_view target, const Parts&... parts) {
+    // The framer counts the line ending; the limit does not (LF or CRLF).
+    [[nodiscard]] static std::size_t framer_limit(std::size_t max_line_bytes) noexcept {
+        constexpr std::size_t ending = 2;
+        return max_line_bytes > SIZE_MAX - ending ? SIZE_MAX : max_line_bytes + ending;
+    }
+
+    template <class... Arguments>
+    std::string request(CommandKind kind, std::string_view target, const Arguments&... arguments) {
         m_pending.push(Sent{kind, std::string(target)});
         std::string line;
-        (line.append(std::string_view(parts)), ...);
-        line.push_back('\n');
+        protocol::write_command(line, kind, arguments...);
         return line;
     }
 
-    void take_line_part(std::string_view part) {
-        const std::size_t room = m_limits.max_line_bytes - m_line.size();
-        m_line.append(part.substr(0, room));
-    }
-
-    void finish_line() {
-        std::string line = std::exchange(m_line, {});
-        if (!line.empty() && line.back() == '\r') {
-            line.pop_back();
-        }
+    void take_line(protocol::FramedLine line) {
+        // The framer's limit has room for CRLF; a line ending in LF alone
+        // could pass it by a byte.
+        line.too_long = line.too_long || line.text.size() > m_limits.max_line_bytes;
         if (m_body) {
-            take_body_line(std::move(line));
-        } else if (line.starts_with('+') || line.starts_with('-')) {
-            take_reply_line(line);
+            take_body_line(line);
+        } else if (line.too_long) {
+            m_events.emplace(std::in_place_type<Unrecognized>, Unrecognized{{}, true});
+        } else if (protocol::is_reply(line.text)) {
+            take_reply_line(protocol::parse_reply(line.text));
+        } else if (const auto push = protocol::parse_push(line.text)) {
+            emit(
+                Push{push->kind, std::string(push->name), std::string(push->text), push->position});
         } else {
-            take_push_line(std::move(line));
+            m_events.emplace(std::in_place_type<Unrecognized>,
+                             Unrecognized{std::string(line.text), false});
         }
     }
 
-    void take_body_line(std::string line) {
-        if (line == ".") {
+    void take_body_line(const protocol::FramedLine& line) {
+        if (!line.too_long && protocol::is_end_of_body(line.text)) {
             emit(std::move(*m_body));
             m_body.reset();
-        } else if (m_body->body.size() < m_limits.max_body_lines) {
-            m_body->body.push_back(std::move(line));
+        } else if (!line.too_long && m_body->body.size() < m_limits.max_body_lines) {
+            m_body->body.emplace_back(line.text);
         } else {
             m_body->body_truncated = true;
         }
     }
 
-    void take_reply_line(std::string_view line) {
+    void take_reply_line(const protocol::ReplyLine& line) {
         Reply reply;
         if (!m_pending.empty()) {
             reply.request = m_pending.front().request;
             reply.target = std::move(m_pending.front().target);
             m_pending.pop();
         }
-        auto [word, rest] = split_word(line);
-        reply.ok = word == "+OK";
-        if (reply.ok) {
-            reply.text = rest;
-        } else {
-            auto [code, reason] = split_word(rest);
-            reply.code_word = code;
-            reply.code = protocol::from_wire_name(code);
-            reply.text = reason;
-        }
+        reply.ok = line.ok;
+        reply.code = line.code;
+        reply.code_word = line.code_word;
+        reply.text = line.text;
         if (reply.ok && has_body(reply.request)) {
             m_body = std::move(reply);
         } else {
             emit(std::move(reply));
         }
-    }
-
-    void take_push_line(std::string line) {
-        auto [word, rest] = split_word(line);
-        Push push;
-        if (word == "MSG" && !rest.empty()) {
-            auto [from, text] = split_word(rest);
-            push = {PushKind::message, std::string(from), std::string(text), 0};
-        } else if (word == "QUEUED" && is_number(rest)) {
-            push = {PushKind::queued, {}, {}, std::stoull(std::string(rest))};
-        } else if (word == "ASSIGNED" && !rest.empty()) {
-            push = {PushKind::assigned, std::string(rest), {}, 0};
-        } else if (word == "LEFT" && !rest.empty()) {
-            push = {PushKind::left, std::string(rest), {}, 0};
-        } else if (word == "QUIT") {
-            push = {PushKind::closing, {}, std::string(rest), 0};
-        } else {
-            m_events.emplace(std::in_place_type<Unrecognized>, Unrecognized{std::move(line)});
-            return;
-        }
-        emit(std::move(push));
     }
 
     void emit(Reply reply) {
@@ -340,13 +296,14 @@ class Session {
         if (!reply.ok) {
             return;
         }
-        if (reply.request == Request::connect) {
+        if (reply.request == CommandKind::connect) {
             m_role = m_registering_as;
-            const auto [welcome, name] = split_word(reply.text);
-            m_name = welcome == "welcome" ? std::string(name) : reply.target;
-        } else if (reply.request == Request::end) {
+            std::string_view rest = reply.text;
+            const bool welcome = detail::next_word(rest) == protocol::word::welcome;
+            m_name = welcome ? std::string(detail::free_text(rest)) : reply.target;
+        } else if (reply.request == CommandKind::end) {
             forget_customer(reply.target);
-        } else if (reply.request == Request::quit) {
+        } else if (reply.request == CommandKind::quit) {
             m_closing = true;
         }
     }
@@ -354,8 +311,8 @@ class Session {
     // Keeps the conversation's state in step with a push.
     void follow(const Push& push) {
         switch (push.kind) {
-            case PushKind::message:
-                if (m_role == Role::agent && is_customer(push.name)) {
+            case PushKind::msg:
+                if (m_role == protocol::Role::agent && is_customer(push.name)) {
                     m_last_writer = push.name;
                 }
                 break;
@@ -364,7 +321,7 @@ class Session {
                 m_position = push.position;
                 break;
             case PushKind::assigned:
-                if (m_role == Role::agent) {
+                if (m_role == protocol::Role::agent) {
                     m_customers.push_back(push.name);
                 } else {
                     m_agent = push.name;
@@ -374,7 +331,7 @@ class Session {
             case PushKind::left:
                 forget_customer(push.name);
                 break;
-            case PushKind::closing:
+            case PushKind::quit:
                 m_closing = true;
                 break;
         }
@@ -398,32 +355,19 @@ class Session {
         }
     }
 
-    [[nodiscard]] static bool has_body(Request request) noexcept {
-        return request == Request::list || request == Request::hist || request == Request::help;
-    }
-
-    [[nodiscard]] static bool is_number(std::string_view text) noexcept {
-        return !text.empty() && text.size() <= 18 &&
-               text.find_first_not_of("0123456789") == std::string_view::npos;
-    }
-
-    // The first word of `text` and what follows the single space after it.
-    [[nodiscard]] static std::pair<std::string_view, std::string_view> split_word(
-        std::string_view text) noexcept {
-        const std::size_t space = text.find(' ');
-        if (space == std::string_view::npos) {
-            return {text, {}};
-        }
-        return {text.substr(0, space), text.substr(space + 1)};
+    [[nodiscard]] static bool has_body(std::optional<CommandKind> request) noexcept {
+        return request == CommandKind::list || request == CommandKind::hist ||
+               request == CommandKind::help;
     }
 
     Limits m_limits;
-    std::string m_line;
+    protocol::LineFramer m_framer;
+    std::string m_partial;
     Queue<Sent> m_pending;
     Queue<Event> m_events;
     std::optional<Reply> m_body;
-    Role m_role = Role::unregistered;
-    Role m_registering_as = Role::unregistered;
+    std::optional<protocol::Role> m_role;
+    std::optional<protocol::Role> m_registering_as;
     std::string m_name;
     std::vector<std::string> m_customers;
     std::string m_last_writer;

@@ -47,8 +47,8 @@ struct MemoryFaults {
  * perfect for tests: no ports, no kernel, no timing luck.
  */
 class MemoryNetwork {
-public:
-    /// @brief A handle: an index into the network's table of endpoints.
+  public:
+    /// @brief A handle: an index into the network's table of sockets.
     using Handle = std::uint32_t;
 
     /// @brief An empty network.
@@ -67,7 +67,7 @@ public:
         if (m_listeners.contains(port)) {
             throw std::runtime_error("memory network: port " + std::to_string(port) + " is taken");
         }
-        const Handle handle = new_endpoint(Endpoint{Kind::listener, nullptr, false, port});
+        const Handle handle = new_socket(Socket{Kind::listener, nullptr, false, port});
         m_listeners.insert_or_assign(port, handle);
         return handle;
     }
@@ -80,12 +80,13 @@ public:
         std::lock_guard<std::mutex> guard(m_mutex);
         const auto listener = m_listeners.find(port);
         if (listener == m_listeners.end()) {
-            throw std::runtime_error("memory network: connection refused on port " + std::to_string(port));
+            throw std::runtime_error("memory network: connection refused on port " +
+                                     std::to_string(port));
         }
         auto pipes = std::make_shared<Pipes>();
-        const Handle client = new_endpoint(Endpoint{Kind::stream, pipes, true, port});
-        const Handle server = new_endpoint(Endpoint{Kind::stream, pipes, false, port});
-        m_endpoints[listener->second].pending.push(server);
+        const Handle client = new_socket(Socket{Kind::stream, pipes, true, port});
+        const Handle server = new_socket(Socket{Kind::stream, pipes, false, port});
+        m_sockets[listener->second].pending.push(server);
         m_changed.notify_all();
         return client;
     }
@@ -95,7 +96,7 @@ public:
     /// @return its port.
     [[nodiscard]] std::uint16_t port_of(Handle handle) {
         std::lock_guard<std::mutex> guard(m_mutex);
-        return m_endpoints.at(handle).port;
+        return m_sockets.at(handle).port;
     }
 
     /// @brief Takes one pending connection from a listener.
@@ -103,7 +104,7 @@ public:
     /// @return ok and the server's end, or would_block.
     std::pair<IoStatus, Handle> accept(Handle listener) {
         std::lock_guard<std::mutex> guard(m_mutex);
-        Queue<Handle>& pending = m_endpoints.at(listener).pending;
+        Queue<Handle>& pending = m_sockets.at(listener).pending;
         if (pending.empty()) {
             return {IoStatus::would_block, 0};
         }
@@ -118,7 +119,7 @@ public:
     /// @return ok, would_block, or closed once the other end closed and all is read.
     IoResult read(Handle handle, std::span<char> into) {
         std::lock_guard<std::mutex> guard(m_mutex);
-        Endpoint& end = m_endpoints.at(handle);
+        Socket& end = m_sockets.at(handle);
         Pipe& inbound = end.inbound();
         const std::size_t available = inbound.bytes.size() - inbound.read_offset;
         if (available == 0) {
@@ -142,13 +143,14 @@ public:
     ///         the other end is gone.
     IoResult write(Handle handle, std::span<const char> from) {
         std::lock_guard<std::mutex> guard(m_mutex);
-        Endpoint& end = m_endpoints.at(handle);
+        Socket& end = m_sockets.at(handle);
         Pipe& outbound = end.outbound();
         if (outbound.reader_closed || outbound.writer_closed) {
             return {IoStatus::closed, 0};
         }
         const std::size_t unread = outbound.bytes.size() - outbound.read_offset;
-        const std::size_t room = m_faults.pipe_capacity > unread ? m_faults.pipe_capacity - unread : 0;
+        const std::size_t room =
+            m_faults.pipe_capacity > unread ? m_faults.pipe_capacity - unread : 0;
         const std::size_t count = std::min({room, from.size(), m_faults.max_write_chunk});
         if (count == 0 && !from.empty()) {
             return {IoStatus::would_block, 0};
@@ -162,7 +164,7 @@ public:
     /// @param handle this end.
     void close(Handle handle) {
         std::lock_guard<std::mutex> guard(m_mutex);
-        Endpoint& end = m_endpoints.at(handle);
+        Socket& end = m_sockets.at(handle);
         if (end.kind == Kind::listener) {
             m_listeners.erase(end.port);
         } else if (end.pipes) {
@@ -177,7 +179,7 @@ public:
     /// @param handle this end.
     void shutdown_sending(Handle handle) {
         std::lock_guard<std::mutex> guard(m_mutex);
-        m_endpoints.at(handle).outbound().writer_closed = true;
+        m_sockets.at(handle).outbound().writer_closed = true;
         m_changed.notify_all();
     }
 
@@ -186,7 +188,7 @@ public:
     /// @param handle the handle to check.
     /// @return true if a read or an accept would not block.
     [[nodiscard]] bool readable_locked(Handle handle) const {
-        const Endpoint& end = m_endpoints.at(handle);
+        const Socket& end = m_sockets.at(handle);
         if (end.kind == Kind::listener) {
             return !end.pending.empty();
         }
@@ -198,7 +200,7 @@ public:
     /// @param handle the handle to check.
     /// @return true if a write would not block (or would fail at once).
     [[nodiscard]] bool writable_locked(Handle handle) const {
-        const Endpoint& end = m_endpoints.at(handle);
+        const Socket& end = m_sockets.at(handle);
         if (end.kind == Kind::listener) {
             return false;
         }
@@ -223,7 +225,7 @@ public:
         m_changed.notify_all();
     }
 
-private:
+  private:
     enum class Kind { listener, stream };
 
     struct Pipe {
@@ -238,7 +240,7 @@ private:
         Pipe to_server;
     };
 
-    struct Endpoint {
+    struct Socket {
         Kind kind = Kind::stream;
         std::shared_ptr<Pipes> pipes;
         bool is_client = false;
@@ -246,17 +248,21 @@ private:
         bool open = true;
         Queue<Handle> pending;  // a listener's connections not accepted yet
 
-        Endpoint(Kind k, std::shared_ptr<Pipes> p, bool client, std::uint16_t on_port)
+        Socket(Kind k, std::shared_ptr<Pipes> p, bool client, std::uint16_t on_port)
             : kind(k), pipes(std::move(p)), is_client(client), port(on_port) {}
         [[nodiscard]] Pipe& inbound() { return is_client ? pipes->to_client : pipes->to_server; }
         [[nodiscard]] Pipe& outbound() { return is_client ? pipes->to_server : pipes->to_client; }
-        [[nodiscard]] const Pipe& inbound() const { return is_client ? pipes->to_client : pipes->to_server; }
-        [[nodiscard]] const Pipe& outbound() const { return is_client ? pipes->to_server : pipes->to_client; }
+        [[nodiscard]] const Pipe& inbound() const {
+            return is_client ? pipes->to_client : pipes->to_server;
+        }
+        [[nodiscard]] const Pipe& outbound() const {
+            return is_client ? pipes->to_server : pipes->to_client;
+        }
     };
 
-    Handle new_endpoint(Endpoint endpoint) {
-        m_endpoints.push_back(std::move(endpoint));
-        return static_cast<Handle>(m_endpoints.size() - 1);
+    Handle new_socket(Socket added) {
+        m_sockets.push_back(std::move(added));
+        return static_cast<Handle>(m_sockets.size() - 1);
     }
 
     friend class MemoryPoller;
@@ -264,7 +270,7 @@ private:
     MemoryFaults m_faults;
     std::mutex m_mutex;
     std::condition_variable m_changed;
-    std::vector<Endpoint> m_endpoints;
+    std::vector<Socket> m_sockets;
     HashTable<std::uint16_t, Handle> m_listeners;
     std::uint16_t m_next_free_port = 40000;
 };
@@ -272,7 +278,7 @@ private:
 /// @brief A Poller over a MemoryNetwork: re-checks its handles whenever the
 ///        network changes.
 class MemoryPoller {
-public:
+  public:
     /// @brief A poller for `network`.
     /// @param network the network its handles live in.
     explicit MemoryPoller(std::shared_ptr<MemoryNetwork> network) : m_network(std::move(network)) {}
@@ -326,8 +332,8 @@ public:
             }
             return count > 0;
         };
-        m_network->m_changed.wait_for(lock, std::chrono::milliseconds(timeout_ms < 0 ? 3'600'000 : timeout_ms),
-                                      collect);
+        m_network->m_changed.wait_for(
+            lock, std::chrono::milliseconds(timeout_ms < 0 ? 3'600'000 : timeout_ms), collect);
         return count;
     }
 
@@ -339,7 +345,7 @@ public:
         m_network->m_changed.notify_all();
     }
 
-private:
+  private:
     struct Watch {
         std::uint64_t token = 0;
         bool writes = false;
@@ -359,7 +365,7 @@ private:
  * small pipes (a client that stops reading), and is the seam for more faults.
  */
 class MemoryBackend {
-public:
+  public:
     /// @brief A handle into the network.
     using Handle = MemoryNetwork::Handle;
     /// @brief The in-memory poller.
@@ -367,7 +373,8 @@ public:
 
     /// @brief A backend on `network`.
     /// @param network the shared in-memory network.
-    explicit MemoryBackend(std::shared_ptr<MemoryNetwork> network) : m_network(std::move(network)) {}
+    explicit MemoryBackend(std::shared_ptr<MemoryNetwork> network)
+        : m_network(std::move(network)) {}
 
     /// @brief Listens on the endpoint's port (the address is ignored).
     /// @param endpoint the port to use; 0 picks one.
@@ -376,7 +383,9 @@ public:
     /// @brief The port of a listener.
     /// @param listener the listener.
     /// @return its port.
-    [[nodiscard]] std::uint16_t local_port(Handle listener) const { return m_network->port_of(listener); }
+    [[nodiscard]] std::uint16_t local_port(Handle listener) const {
+        return m_network->port_of(listener);
+    }
     /// @brief Accepts a pending connection.
     /// @param listener the listener.
     /// @return the status and the server's end.
@@ -390,19 +399,23 @@ public:
     /// @param handle the connection.
     /// @param from the bytes.
     /// @return as MemoryNetwork::write.
-    IoResult write(Handle handle, std::span<const char> from) { return m_network->write(handle, from); }
+    IoResult write(Handle handle, std::span<const char> from) {
+        return m_network->write(handle, from);
+    }
     /// @brief Closes.
     /// @param handle the connection.
     void close(Handle handle) { m_network->close(handle); }
     /// @brief A name for logs.
     /// @param handle the connection.
     /// @return "memory:<handle>".
-    [[nodiscard]] std::string peer_name(Handle handle) const { return "memory:" + std::to_string(handle); }
+    [[nodiscard]] std::string peer_name(Handle handle) const {
+        return "memory:" + std::to_string(handle);
+    }
     /// @brief A poller on the same network.
     /// @return the poller.
     [[nodiscard]] PollerType make_poller() { return MemoryPoller(m_network); }
 
-private:
+  private:
     std::shared_ptr<MemoryNetwork> m_network;
 };
 

@@ -1,7 +1,12 @@
-/// @file
-/// @brief What a line typed into telechat-client means: a 3MCP request, or
-///        something the client does itself (the slash commands).
+// What a line typed into telechat-client means: a 3MCP request, or
+// something the client does itself (the slash commands, /wait and /sleep for
+// scripts), and failed replies in words. This is the program's interface; the
+// protocol itself is telechat::client::Session's.
 #pragma once
+
+#include <telechat/client/session.hpp>
+#include <telechat/protocol/command.hpp>
+#include <telechat/protocol/error_code.hpp>
 
 #include <optional>
 #include <string>
@@ -9,10 +14,13 @@
 #include <utility>
 #include <variant>
 
-#include "../protocol/error_code.hpp"
-#include "session.hpp"
+namespace client_app {
 
-namespace telechat::client {
+using telechat::client::Reply;
+using telechat::client::Session;
+using telechat::protocol::CommandKind;
+using telechat::protocol::PushKind;
+using telechat::protocol::Role;
 
 /// @brief Send these bytes (Session has recorded the request).
 struct SendLine {
@@ -24,8 +32,8 @@ struct ShowHelp {};
 
 /// @brief Wait for the next push of a kind before reading more input (`/wait`, for scripts).
 struct WaitForPush {
-    PushKind kind = PushKind::message;  ///< the push waited for
-    double seconds = 10;                ///< give up after this long
+    PushKind kind = PushKind::msg;  ///< the push waited for
+    double seconds = 10;            ///< give up after this long
 };
 
 /// @brief Read no input for a while (`/sleep`, for scripts).
@@ -47,7 +55,7 @@ using Action = std::variant<SendLine, ShowHelp, WaitForPush, Pause, InputProblem
 /// @brief The client's help text, one command per line, for a role.
 /// @param role the user's role.
 /// @return the lines, LF-terminated.
-[[nodiscard]] inline std::string help_text(Role role) {
+[[nodiscard]] inline std::string help_text(std::optional<Role> role) {
     if (role == Role::agent) {
         return "/msg <customer> <text>  send a message to one of your customers\n"
                "/m <text>               reply to the customer who wrote last\n"
@@ -65,24 +73,18 @@ using Action = std::variant<SendLine, ShowHelp, WaitForPush, Pause, InputProblem
            "/quit                   leave (Ctrl-D on an empty line too)\n";
 }
 
-/// @cond TELECHAT_INTERNALS
 namespace detail {
 
-// The first word of `text` (after any spaces) and everything after the single
-// space that follows it.
-[[nodiscard]] inline std::pair<std::string_view, std::string_view> next_word(
+// Typed lines are split as 3MCP splits commands (protocol/command.hpp): the
+// first word after any spaces, and the free text after the one space that
+// follows it.
+[[nodiscard]] inline std::pair<std::string_view, std::string_view> word_and_text(
     std::string_view text) {
-    text = telechat::detail::skip_spaces(text);
-    const std::size_t space = text.find(' ');
-    if (space == std::string_view::npos) {
-        return {text, {}};
-    }
-    return {text.substr(0, space), text.substr(space + 1)};
+    const std::string_view word = telechat::detail::next_word(text);
+    return {word, telechat::detail::free_text(text)};
 }
 
-[[nodiscard]] inline bool is_blank(std::string_view text) {
-    return text.find_first_not_of(' ') == std::string_view::npos;
-}
+using telechat::detail::only_spaces;
 
 [[nodiscard]] inline std::optional<double> parse_seconds(std::string_view text) {
     if (text.empty() || text.size() > 12 || text.find_first_not_of("0123456789.") != text.npos) {
@@ -92,9 +94,10 @@ namespace detail {
     return seconds <= 3600 ? std::optional<double>(seconds) : std::nullopt;
 }
 
+// The names a script gives pushes in /wait, as script mode prints them.
 [[nodiscard]] inline std::optional<PushKind> push_kind_named(std::string_view word) {
     if (word == "msg") {
-        return PushKind::message;
+        return PushKind::msg;
     }
     if (word == "queued") {
         return PushKind::queued;
@@ -106,7 +109,7 @@ namespace detail {
         return PushKind::left;
     }
     if (word == "closed") {
-        return PushKind::closing;
+        return PushKind::quit;
     }
     return std::nullopt;
 }
@@ -133,7 +136,7 @@ namespace detail {
 
 [[nodiscard]] inline Action agent_command(std::string_view command, std::string_view rest,
                                           Session& session) {
-    const auto [first, after_first] = next_word(rest);
+    const auto [first, after_first] = word_and_text(rest);
     if (command == "msg") {
         if (first.empty() || after_first.empty()) {
             return InputProblem{"usage: /msg <customer> <text>"};
@@ -153,14 +156,14 @@ namespace detail {
         return SendLine{session.list()};
     }
     if (command == "hist") {
-        const auto [count, extra] = next_word(after_first);
-        if (first.empty() || !is_blank(extra)) {
+        const auto [count, extra] = word_and_text(after_first);
+        if (first.empty() || !only_spaces(extra)) {
             return InputProblem{"usage: /hist <name> [n]"};
         }
         return SendLine{session.history(first, count)};
     }
     if (command == "end") {
-        if (first.empty() || !is_blank(after_first)) {
+        if (first.empty() || !only_spaces(after_first)) {
             return InputProblem{"usage: /end <customer>"};
         }
         return SendLine{session.end(first)};
@@ -169,25 +172,24 @@ namespace detail {
 }
 
 [[nodiscard]] inline Action script_command(std::string_view command, std::string_view rest) {
-    const auto [first, after_first] = next_word(rest);
+    const auto [first, after_first] = word_and_text(rest);
     if (command == "sleep") {
         const auto seconds = parse_seconds(first);
-        if (!seconds || !is_blank(after_first)) {
+        if (!seconds || !only_spaces(after_first)) {
             return InputProblem{"usage: /sleep <seconds>"};
         }
         return Pause{*seconds};
     }
     const auto kind = push_kind_named(first);
-    const auto [limit, extra] = next_word(after_first);
+    const auto [limit, extra] = word_and_text(after_first);
     const auto seconds = limit.empty() ? std::optional<double>(10) : parse_seconds(limit);
-    if (!kind || !seconds || !is_blank(extra)) {
+    if (!kind || !seconds || !only_spaces(extra)) {
         return InputProblem{"usage: /wait msg|queued|assigned|left|closed [seconds]"};
     }
     return WaitForPush{*kind, *seconds};
 }
 
 }  // namespace detail
-/// @endcond
 
 /// @brief What a line typed by the user means, for a registered user.
 ///
@@ -201,7 +203,7 @@ namespace detail {
 /// @param session the connection's session.
 /// @return what to do.
 [[nodiscard]] inline Action interpret(std::string_view input, Session& session) {
-    if (detail::is_blank(input)) {
+    if (detail::only_spaces(input)) {
         return Nothing{};
     }
     const bool is_agent = session.role() == Role::agent;
@@ -209,7 +211,7 @@ namespace detail {
         const std::string_view text = input.starts_with("//") ? input.substr(1) : input;
         return is_agent ? detail::agent_plain_line(text, session) : SendLine{session.message(text)};
     }
-    const auto [command, rest] = detail::next_word(input.substr(1));
+    const auto [command, rest] = detail::word_and_text(input.substr(1));
     if (command == "quit") {
         return SendLine{session.quit()};
     }
@@ -236,7 +238,7 @@ namespace detail {
 /// @param reply a failed reply.
 /// @return one sentence, without a line ending.
 [[nodiscard]] inline std::string explain_error(const Reply& reply) {
-    using protocol::ErrorCode;
+    using telechat::protocol::ErrorCode;
     const std::string who = reply.target.empty() ? "that user" : reply.target;
     if (!reply.code) {
         return "the server refused: " + reply.code_word + " " + reply.text;
@@ -261,8 +263,8 @@ namespace detail {
         case ErrorCode::forbidden:
             return "only agents can do that";
         case ErrorCode::no_such_user:
-            return reply.request == Request::hist ? "there is no history for " + who
-                                                  : "nobody called " + who + " is connected";
+            return reply.request == CommandKind::hist ? "there is no history for " + who
+                                                      : "nobody called " + who + " is connected";
         case ErrorCode::not_assigned:
             return who + " is not one of your customers";
         case ErrorCode::too_long:
@@ -270,11 +272,11 @@ namespace detail {
         case ErrorCode::bad_text:
             return "the server refused the text: only UTF-8 without control characters is allowed";
         case ErrorCode::server_full:
-            return reply.request == Request::msg
+            return reply.request == CommandKind::msg
                        ? "too many messages while you wait; wait for an agent before sending more"
                        : "the server is full, try again later";
     }
     return reply.text;
 }
 
-}  // namespace telechat::client
+}  // namespace client_app
