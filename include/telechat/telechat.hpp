@@ -1,13 +1,13 @@
 /// @file
 /// @brief Includes every public TeleChat header: the containers, the 3MCP
 ///        protocol, the desk, the server template with both backends and the
-///        threading policies, and the client session and its commands.
+///        threading policies and the TCP connect helper, and the client
+///        session.
 ///
 /// The headers under `telechat/detail/` are internal: they come in through
 /// the public headers that use them.
 #pragma once
 
-#include "client/commands.hpp"
 #include "client/session.hpp"
 #include "desk/desk.hpp"
 #include "desk/names.hpp"
@@ -15,13 +15,17 @@
 #include "hash_table.hpp"
 #include "invariant.hpp"
 #include "protocol/command.hpp"
+#include "protocol/command_writer.hpp"
 #include "protocol/error_code.hpp"
 #include "protocol/framer.hpp"
+#include "protocol/server_lines.hpp"
 #include "protocol/text.hpp"
+#include "protocol/vocabulary.hpp"
 #include "protocol/writer.hpp"
 #include "queue.hpp"
 #include "server/backends/memory.hpp"
 #include "server/backends/posix.hpp"
+#include "server/backends/tcp_connect.hpp"
 #include "server/concepts.hpp"
 #include "server/server.hpp"
 #include "server/threading/policies.hpp"
