@@ -1,4 +1,4 @@
-// Scenarios of the waiting line: positions and their live updates, FIFO
+// Scenarios of the waiting line, through the whole desk: positions and their live updates, FIFO
 // assignment to the least busy agent and its tie-break, capacity, messages
 // left while waiting, and what happens when agents and customers leave.
 #include "harness.hpp"
