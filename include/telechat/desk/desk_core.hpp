@@ -4,7 +4,6 @@
 ///        being assigned, leaving.
 #pragma once
 
-#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
