@@ -8,6 +8,7 @@
 #include <optional>
 #include <string_view>
 #include <type_traits>
+#include <utility>
 #include <variant>
 
 #include "error_code.hpp"
@@ -131,7 +132,11 @@ namespace telechat::detail {
 
 [[nodiscard]] constexpr std::string_view skip_spaces(std::string_view text) noexcept {
     const std::size_t start = text.find_first_not_of(' ');
-    return start == std::string_view::npos ? std::string_view{} : text.substr(start);
+    if (start == std::string_view::npos) {
+        return {};
+    }
+    text.remove_prefix(start);  // not substr(): no range check to throw, so it stays inline
+    return text;
 }
 
 [[nodiscard]] constexpr bool only_spaces(std::string_view text) noexcept {
@@ -161,8 +166,11 @@ namespace telechat::protocol {
 [[nodiscard]] constexpr std::string_view next_word(std::string_view& text) noexcept {
     text = detail::skip_spaces(text);
     const std::size_t end = text.find(' ');
-    const std::string_view word = text.substr(0, end);
-    text = end == std::string_view::npos ? std::string_view{} : text.substr(end);
+    if (end == std::string_view::npos) {
+        return std::exchange(text, std::string_view{});
+    }
+    const std::string_view word(text.data(), end);
+    text.remove_prefix(end);
     return word;
 }
 
@@ -172,7 +180,10 @@ namespace telechat::protocol {
 /// @return the free text, possibly empty.
 /// @complexity O(1).
 [[nodiscard]] constexpr std::string_view text_after_word(std::string_view after_word) noexcept {
-    return after_word.empty() ? after_word : after_word.substr(1);
+    if (!after_word.empty()) {
+        after_word.remove_prefix(1);
+    }
+    return after_word;
 }
 
 /// @brief Finds the command word of a non-empty line.
