@@ -169,21 +169,21 @@ class Desk : private detail::DeskCore {
     /// @param id the connection.
     /// @return a view, valid until the next call that changes the desk.
     [[nodiscard]] std::string_view pending_output(ConnectionId id) const {
-        return m_outbox.pending(m_connections.slot_of(id));
+        return m_outbox.pending(m_outbox.slot_of(id));
     }
 
     /// @brief The server sent the first `count` pending bytes.
     /// @param id the connection.
     /// @param count how many bytes were written.
     void consume_output(ConnectionId id, std::size_t count) {
-        m_outbox.consume(m_connections.slot_of(id), count, m_buffers);
+        m_outbox.consume(m_outbox.slot_of(id), count, m_buffers);
     }
 
     /// @brief What the server should do with the connection's socket.
     /// @param id the connection.
     /// @return the close mode.
     [[nodiscard]] CloseMode close_mode(ConnectionId id) const {
-        return m_outbox.close_mode(m_connections.slot_of(id));
+        return m_outbox.close_mode(m_outbox.slot_of(id));
     }
 
     /// @brief The role of the user on a connection, once registered.
@@ -213,7 +213,7 @@ class Desk : private detail::DeskCore {
     /// @return a short phrase ("quit", "idle timeout", "output cap exceeded", ...),
     ///         or empty while the close mode is CloseMode::keep_open.
     [[nodiscard]] std::string_view close_reason(ConnectionId id) const {
-        return m_outbox.close_reason(m_connections.slot_of(id));
+        return m_outbox.close_reason(m_outbox.slot_of(id));
     }
 
     /// @brief Whether `id` names a connection that is open (opened, not closed).

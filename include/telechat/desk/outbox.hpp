@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -174,6 +175,18 @@ class Outbox {
     /// @brief Whether some connection passed the cap and was not taken yet.
     /// @return true if next_over_cap() would return one.
     [[nodiscard]] bool any_over_cap() const noexcept { return !m_over_cap.empty(); }
+
+    /// @brief The slot of an open connection, checked against the mailbox
+    ///        alone, so a server draining output touches nothing else.
+    /// @param id the connection.
+    /// @return `id.slot`.
+    /// @throws std::invalid_argument if `id` names no open connection.
+    [[nodiscard]] std::uint32_t slot_of(ConnectionId id) const {
+        if (id.slot >= m_mailboxes.size() || !is_current(id)) {
+            throw std::invalid_argument("telechat::Desk: no open connection has this id");
+        }
+        return id.slot;
+    }
 
     /// @brief The bytes waiting for a connection.
     /// @param slot the connection's slot.
