@@ -244,15 +244,17 @@ class Outbox {
     }
 
   private:
+    // What every write and drain reads comes first, within 56 bytes; the
+    // close reason, read only for the log, last.
     struct Mailbox {
+        std::string output;
+        std::size_t waiting_before_write = 0;
         ConnectionId id;
         bool open = false;
         bool ready = false;
         bool over_cap = false;
         CloseMode close_mode = CloseMode::keep_open;
         std::string_view close_reason;  // always a string literal
-        std::string output;
-        std::size_t waiting_before_write = 0;
     };
 
     // Whether a listed id still names its connection (not closed since).
