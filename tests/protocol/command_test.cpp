@@ -1,6 +1,7 @@
-// Unit tests of the 3MCP command parser: split_command, parse_connect,
-// parse_msg, parse_hist, parse_end, has_no_arguments, parse_text_argument
-// and is_valid_name.
+// Unit tests of the 3MCP command parser: parse_command (a line parsed once
+// into a typed command), the word splitter next_word, and the argument parsers
+// it is built on: split_command, parse_connect, parse_msg, parse_hist,
+// parse_end, has_no_arguments, parse_text_argument and is_valid_name.
 #include <telechat/protocol/command.hpp>
 
 #include <catch2/catch.hpp>
@@ -91,10 +92,26 @@ TEST_CASE("parser: arguments are what follows the word and one space, verbatim",
 }
 
 TEST_CASE("parser: unknown words are not commands", "[parser]") {
-    for (const std::string_view line :
-         {"", " ", "     ", "MSGS hi", "MS hi", "M", "CONNECTX CUSTOMER bob", "PIN G", "HELLO",
-          "LISTEN", "ENDS bob", "\tPING", "PING\tx", "MSG\thi", "QUIT\r", "-ERR", "+OK", ".",
-          "\xC3\x89ND bob", "P\xC3\x8FNG"}) {
+    for (const std::string_view line : {"",
+                                        " ",
+                                        "     ",
+                                        "MSGS hi",
+                                        "MS hi",
+                                        "M",
+                                        "CONNECTX CUSTOMER bob",
+                                        "PIN G",
+                                        "HELLO",
+                                        "LISTEN",
+                                        "ENDS bob",
+                                        "\tPING",
+                                        "PING\tx",
+                                        "MSG\thi",
+                                        "QUIT\r",
+                                        "-ERR",
+                                        "+OK",
+                                        ".",
+                                        "\xC3\x89ND bob",
+                                        "P\xC3\x8FNG"}) {
         INFO("line \"" << escaped(line) << '"');
         CHECK_FALSE(split_command(line).has_value());
     }
@@ -141,9 +158,9 @@ TEST_CASE("parser: CONNECT accepts customers and agents", "[parser][connect]") {
 
 TEST_CASE("parser: CONNECT's BAD_ARGS cases", "[parser][connect]") {
     for (const std::string_view arguments :
-         {"", "   ", "BOSS bob", "CUSTOMERS bob", "AGENTS bob key", "bob", "CUSTOMER", "CUSTOMER   ",
-          "AGENT", "AGENT bob", "AGENT bob   ", "CUSTOMER bob extra", "CUSTOMER bob key",
-          "AGENT bob key extra", "AGENT bob key extra more", "CUSTOMER\tbob"}) {
+         {"", "   ", "BOSS bob", "CUSTOMERS bob", "AGENTS bob key", "bob", "CUSTOMER",
+          "CUSTOMER   ", "AGENT", "AGENT bob", "AGENT bob   ", "CUSTOMER bob extra",
+          "CUSTOMER bob key", "AGENT bob key extra", "AGENT bob key extra more", "CUSTOMER\tbob"}) {
         INFO("CONNECT " << escaped(arguments));
         CHECK(refused(parse_connect(arguments)).code == ErrorCode::bad_args);
     }
@@ -153,7 +170,9 @@ TEST_CASE("parser: CONNECT's BAD_ARGS cases", "[parser][connect]") {
         CHECK(error.reason == "too many arguments");
     }
     SECTION("the reasons tell the cases apart") {
-        const auto reason = [](std::string_view arguments) { return refused(parse_connect(arguments)).reason; };
+        const auto reason = [](std::string_view arguments) {
+            return refused(parse_connect(arguments)).reason;
+        };
         CHECK(reason("") != reason("BOSS bob"));
         CHECK(reason("BOSS bob") != reason("CUSTOMER"));
         CHECK(reason("CUSTOMER") != reason("AGENT bob"));
@@ -161,22 +180,29 @@ TEST_CASE("parser: CONNECT's BAD_ARGS cases", "[parser][connect]") {
     }
 }
 
-TEST_CASE("parser: CONNECT checks BAD_ARGS before BAD_NAME, in the fixed order", "[parser][connect]") {
-    const auto code = [](std::string_view arguments) { return refused(parse_connect(arguments)).code; };
+TEST_CASE("parser: CONNECT checks BAD_ARGS before BAD_NAME, in the fixed order",
+          "[parser][connect]") {
+    const auto code = [](std::string_view arguments) {
+        return refused(parse_connect(arguments)).code;
+    };
     CHECK(code("BOSS _bad") == ErrorCode::bad_args);            // unknown role first
     CHECK(code("AGENT _bad") == ErrorCode::bad_args);           // missing key before the name
     CHECK(code("CUSTOMER _bad extra") == ErrorCode::bad_args);  // extra words before the name
     CHECK(code("AGENT _bad key extra") == ErrorCode::bad_args);
     CHECK(code("CUSTOMER _bad") == ErrorCode::bad_name);
     CHECK(code("AGENT _bad key") == ErrorCode::bad_name);
-    CHECK(refused(parse_connect("AGENT bob")).reason == refused(parse_connect("AGENT _bad")).reason);
-    CHECK(refused(parse_connect("CUSTOMER bob x")).reason == refused(parse_connect("CUSTOMER _bad x")).reason);
+    CHECK(refused(parse_connect("AGENT bob")).reason ==
+          refused(parse_connect("AGENT _bad")).reason);
+    CHECK(refused(parse_connect("CUSTOMER bob x")).reason ==
+          refused(parse_connect("CUSTOMER _bad x")).reason);
 }
 
 TEST_CASE("parser: CONNECT's BAD_NAME cases", "[parser][connect]") {
     const std::string name33(33, 'a');
     for (const std::string& name :
-         {name33, std::string("_bob"), std::string("-bob"), std::string(".bob"), std::string("b\xC3\xB3" "b"),
+         {name33, std::string("_bob"), std::string("-bob"), std::string(".bob"),
+          std::string("b\xC3\xB3"
+                      "b"),
           std::string("\xC3\xA9"), std::string("bob!"), std::string("bo@b"), std::string("bo/b"),
           std::string("bo\tb"), std::string("b\x7F")}) {
         INFO("name \"" << escaped(name) << '"');
@@ -187,9 +213,9 @@ TEST_CASE("parser: CONNECT's BAD_NAME cases", "[parser][connect]") {
 
 TEST_CASE("parser: CONNECT accepts the edges of the name syntax", "[parser][connect]") {
     const std::string name32 = "A" + std::string(30, 'b') + "9";
-    for (const std::string& name : {name32, std::string("a"), std::string("7"), std::string("1bob"),
-                                    std::string("007"), std::string("a_b.c-d"), std::string("Z-"),
-                                    std::string("0_.-")}) {
+    for (const std::string& name :
+         {name32, std::string("a"), std::string("7"), std::string("1bob"), std::string("007"),
+          std::string("a_b.c-d"), std::string("Z-"), std::string("0_.-")}) {
         INFO("name " << name);
         CHECK(accepted(parse_connect("CUSTOMER " + name)).name == name);
         CHECK(accepted(parse_connect("AGENT " + name + " key")).name == name);
@@ -197,8 +223,8 @@ TEST_CASE("parser: CONNECT accepts the edges of the name syntax", "[parser][conn
 }
 
 TEST_CASE("parser: a refused CONNECT never echoes the key", "[parser][connect]") {
-    for (const std::string_view arguments :
-         {"AGENT bob s3cr3t extra", "AGENT _bob s3cr3t", "AGENT bob s3cr3t s3cr3t", "BOSS bob s3cr3t"}) {
+    for (const std::string_view arguments : {"AGENT bob s3cr3t extra", "AGENT _bob s3cr3t",
+                                             "AGENT bob s3cr3t s3cr3t", "BOSS bob s3cr3t"}) {
         INFO("CONNECT " << arguments);
         CHECK(refused(parse_connect(arguments)).reason.find("s3cr3t") == std::string_view::npos);
     }
@@ -275,8 +301,8 @@ TEST_CASE("parser: an agent's MSG names the customer, then free text", "[parser]
 }
 
 TEST_CASE("parser: an agent's MSG without recipient or text is BAD_ARGS", "[parser][msg]") {
-    for (const std::string_view line : {"MSG", "MSG ", "MSG    ", "MSG bob", "MSG bob ", "MSG   bob",
-                                        "MSG   bob ", "MSG bob\thi"}) {
+    for (const std::string_view line : {"MSG", "MSG ", "MSG    ", "MSG bob", "MSG bob ",
+                                        "MSG   bob", "MSG   bob ", "MSG bob\thi"}) {
         INFO("line \"" << escaped(line) << '"');
         CHECK(refused(parse_msg(split(line).arguments, Role::agent)).code == ErrorCode::bad_args);
     }
@@ -310,7 +336,8 @@ TEST_CASE("parser: a huge HIST count saturates instead of wrapping", "[parser][h
     const std::size_t huge = std::numeric_limits<std::size_t>::max() / 16;
     for (const std::string& digits :
          {std::string("18446744073709551615"), std::string("18446744073709551616"),
-          std::string("99999999999999999999999999"), std::string(4096, '9'), "1" + std::string(300, '0')}) {
+          std::string("99999999999999999999999999"), std::string(4096, '9'),
+          "1" + std::string(300, '0')}) {
         INFO("count " << digits.substr(0, 40));
         const auto command = accepted(parse_hist("bob " + digits));
         REQUIRE(command.count.has_value());
@@ -320,8 +347,9 @@ TEST_CASE("parser: a huge HIST count saturates instead of wrapping", "[parser][h
 
 TEST_CASE("parser: HIST's BAD_ARGS cases", "[parser][hist]") {
     for (const std::string_view arguments :
-         {"", "   ", "bob 0", "bob 00", "bob 000000", "bob -1", "bob +1", "bob 1x", "bob x", "bob 1.5",
-          "bob 0x10", "bob 1e3", "bob 2\t", "bob \xD9\xA1", "bob 2 3", "bob 2 x", "bob all"}) {
+         {"", "   ", "bob 0", "bob 00", "bob 000000", "bob -1", "bob +1", "bob 1x", "bob x",
+          "bob 1.5", "bob 0x10", "bob 1e3", "bob 2\t", "bob \xD9\xA1", "bob 2 3", "bob 2 x",
+          "bob all"}) {
         INFO("HIST " << escaped(arguments));
         CHECK(refused(parse_hist(arguments)).code == ErrorCode::bad_args);
     }
@@ -334,7 +362,8 @@ TEST_CASE("parser: END takes exactly one name", "[parser][end]") {
     CHECK(accepted(parse_end("bob")).customer == "bob");
     CHECK(accepted(parse_end(split("END   bob  ").arguments)).customer == "bob");
     CHECK(accepted(parse_end("_not_checked_here")).customer == "_not_checked_here");
-    for (const std::string_view arguments : {"", "   ", "bob alice", "bob alice carol", "  bob x  "}) {
+    for (const std::string_view arguments :
+         {"", "   ", "bob alice", "bob alice carol", "  bob x  "}) {
         INFO("END " << arguments);
         CHECK(refused(parse_end(arguments)).code == ErrorCode::bad_args);
     }
@@ -356,4 +385,116 @@ TEST_CASE("parser: QUIT and PING take optional free text", "[parser][text]") {
     CHECK(parse_text_argument(split("PING abc").arguments).text == "abc");
     CHECK(parse_text_argument(split("ping  a  b").arguments).text == "a  b");
     CHECK(parse_text_argument(split("PING \tx").arguments).text == "\tx");
+}
+
+// --- next_word and text_after_word: the one word splitter ----------------------------
+
+TEST_CASE("parser: next_word cuts words at runs of spaces and keeps the separator",
+          "[parser][words]") {
+    std::string_view rest = "  MSG bob  hi there";
+    CHECK(next_word(rest) == "MSG");
+    CHECK(rest == " bob  hi there");
+    CHECK(next_word(rest) == "bob");
+    CHECK(rest == "  hi there");
+    CHECK(text_after_word(rest) == " hi there");
+    CHECK(next_word(rest) == "hi");
+    CHECK(next_word(rest) == "there");
+    CHECK(rest.empty());
+    CHECK(next_word(rest).empty());
+    std::string_view tabbed = "a\tb c";
+    CHECK(next_word(tabbed) == "a\tb");  // only ' ' separates words
+    std::string_view spaces = "    ";
+    CHECK(next_word(spaces).empty());
+    CHECK(spaces.empty());
+    CHECK(text_after_word("").empty());
+}
+
+// --- parse_command: a line parsed once into a typed command --------------------------
+
+namespace {
+
+template <class Alternative>
+Alternative parsed_as(std::string_view line, Role sender = Role::customer) {
+    INFO("line \"" << escaped(line) << '"');
+    const Command command = parse_command(line, sender);
+    REQUIRE(std::holds_alternative<Alternative>(command));
+    return std::get<Alternative>(command);
+}
+
+}  // namespace
+
+TEST_CASE("parse_command: blank lines, bad text and unknown words, in that order",
+          "[parser][command]") {
+    for (const std::string_view line : {"", " ", "     "}) {
+        CHECK(std::holds_alternative<BlankLine>(parse_command(line, Role::customer)));
+        CHECK_FALSE(kind_of(parse_command(line, Role::agent)).has_value());
+    }
+    CHECK(parsed_as<RefusedLine>("MSG a\x01").code == ErrorCode::bad_text);
+    CHECK(parsed_as<RefusedLine>("NOPE \xFF").code == ErrorCode::bad_text);  // text before the word
+    CHECK(parsed_as<RefusedLine>("NOPE").code == ErrorCode::bad_command);
+    CHECK(parsed_as<RefusedLine>("\tMSG hi").code == ErrorCode::bad_command);
+    CHECK_FALSE(kind_of(parse_command("NOPE", Role::customer)).has_value());
+}
+
+TEST_CASE("parse_command: each command comes out typed, with its kind", "[parser][command]") {
+    const ConnectCommand connect = parsed_as<ConnectCommand>("connect AGENT ann k3y");
+    CHECK(connect.role == Role::agent);
+    CHECK(connect.name == "ann");
+    CHECK(connect.key == "k3y");
+    CHECK(parsed_as<MsgCommand>("MSG  hello there").text == " hello there");
+    const MsgCommand from_agent = parsed_as<MsgCommand>("MSG bob  hi", Role::agent);
+    CHECK(from_agent.recipient == "bob");
+    CHECK(from_agent.text == " hi");
+    static_cast<void>(parsed_as<ListCommand>("LIST  "));
+    CHECK(parsed_as<HistCommand>("HIST bob 2").count == std::optional<std::size_t>{2});
+    CHECK(parsed_as<EndCommand>("END bob").customer == "bob");
+    CHECK(parsed_as<QuitCommand>("QUIT   see you").reason == "see you");
+    CHECK(parsed_as<PingCommand>("ping abc").token == "abc");
+    static_cast<void>(parsed_as<HelpCommand>("HELP me please"));  // HELP ignores its arguments
+    const std::pair<std::string_view, CommandKind> kinds[] = {
+        {"CONNECT CUSTOMER bob", CommandKind::connect},
+        {"MSG x", CommandKind::msg},
+        {"LIST", CommandKind::list},
+        {"HIST bob", CommandKind::hist},
+        {"END bob", CommandKind::end},
+        {"QUIT", CommandKind::quit},
+        {"PING", CommandKind::ping},
+        {"HELP", CommandKind::help},
+    };
+    for (const auto& [line, kind] : kinds) {
+        CHECK(kind_of(parse_command(line, Role::customer)) == std::optional<CommandKind>{kind});
+    }
+}
+
+TEST_CASE("parse_command: wrong arguments keep the command's kind and the argument parser's error",
+          "[parser][command]") {
+    const auto bad = [](std::string_view line, Role sender) {
+        return parsed_as<BadArguments>(line, sender);
+    };
+    CHECK(bad("CONNECT", Role::customer).command == CommandKind::connect);
+    CHECK(bad("CONNECT CUSTOMER _x", Role::customer).error.code == ErrorCode::bad_name);
+    CHECK(bad("CONNECT CUSTOMER _x", Role::customer).error.reason ==
+          refused(parse_connect("CUSTOMER _x")).reason);
+    CHECK(bad("MSG", Role::customer).error.reason == refused(parse_msg("", Role::customer)).reason);
+    CHECK(bad("MSG bob", Role::agent).error.reason ==
+          refused(parse_msg("bob", Role::agent)).reason);
+    CHECK(bad("LIST all", Role::agent).command == CommandKind::list);
+    CHECK(bad("LIST all", Role::agent).error.reason == "usage: LIST");
+    CHECK(bad("HIST bob 0", Role::agent).command == CommandKind::hist);
+    CHECK(bad("END", Role::agent).command == CommandKind::end);
+    CHECK(kind_of(parse_command("END", Role::agent)) ==
+          std::optional<CommandKind>{CommandKind::end});
+    // The same MSG reads differently from a customer and an agent.
+    CHECK(parsed_as<MsgCommand>("MSG bob", Role::customer).text == "bob");
+}
+
+TEST_CASE("parse_command: the views point into the line, and it runs at compile time",
+          "[parser][command]") {
+    const std::string line = "MSG ann how are you";
+    const MsgCommand msg = parsed_as<MsgCommand>(line, Role::agent);
+    CHECK(is_inside(msg.recipient, line));
+    CHECK(is_inside(msg.text, line));
+    static_assert(kind_of(parse_command("HIST ann 3", Role::agent)) == CommandKind::hist);
+    static_assert(std::holds_alternative<BlankLine>(parse_command("  ", Role::customer)));
+    CHECK(help_summary.size() == 8);
 }

@@ -4,8 +4,10 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <string_view>
 
+#include "../hash_table.hpp"
 #include "../protocol/command.hpp"
 
 namespace telechat {
@@ -43,5 +45,9 @@ struct CaseInsensitiveEqual {
         return detail::equals_ignoring_case(a, b);
     }
 };
+
+/// @brief A table from names, ignoring case, to the index of what they name
+///        (a connection slot, a history).
+using NameTable = HashTable<std::string, std::uint32_t, CaseInsensitiveHash, CaseInsensitiveEqual>;
 
 }  // namespace telechat

@@ -1,0 +1,220 @@
+/// @file
+/// @brief telechat::HistoryStore, every user's latest messages, bounded twice.
+#pragma once
+
+#include <charconv>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "../detail/raw_buffer.hpp"
+#include "../invariant.hpp"
+#include "../queue.hpp"
+#include "../stack.hpp"
+#include "names.hpp"
+#include "options.hpp"
+
+namespace telechat {
+
+/**
+ * @brief The message histories of users online or gone, found by name
+ *        ignoring case, with both dimensions bounded.
+ *
+ * A history is a Queue of records (`<ms> <from> <to> <text>`); past
+ * `records_per_user` the oldest is dropped and its string reused for the new
+ * one, so at the limit a message costs no allocation. Histories live in a
+ * vector, found through a name table; freed ones are reused through a stack.
+ * When a user leaves, its history joins a departure queue; past
+ * `max_remembered` histories, the one whose user left longest ago is
+ * forgotten. A user who returns keeps its history, and its old departure
+ * entry is recognised as stale by its departure number (a counter, not a time).
+ *
+ * @code
+ *   by name:     { "ann" -> 0, "bob" -> 2 }        (ignoring case)
+ *   histories:   [0: ann, online, Queue{r1, r2}] [1: free] [2: bob, left #7]
+ *   free:        Stack { 1 }
+ *   departures:  Queue { (0, #5) stale: ann came back, (2, #7) }
+ * @endcode
+ *
+ * @invariant The name table maps each remembered name to its history, and
+ *            every history in use is in it under its own name.
+ * @invariant No history holds more than `records_per_user` records.
+ * @invariant Every user who left is in the departure queue under its last
+ *            departure number.
+ *
+ * @complexity open, close, append O(1) amortised (open may forget histories,
+ *             each O(its records)); find O(1) expected.
+ *
+ * Invalidation: open() may move histories, invalidating find() results.
+ * Exceptions: std::bad_alloc from growth; the store stays consistent.
+ */
+class HistoryStore {
+  public:
+    /// @brief Index meaning "no history".
+    static constexpr std::uint32_t no_history = std::numeric_limits<std::uint32_t>::max();
+
+    /// @brief A store with the given bounds.
+    /// @param records_per_user records kept per user (0: none are recorded).
+    /// @param max_remembered histories kept, online users included; those of
+    ///        users online are never forgotten.
+    HistoryStore(std::size_t records_per_user, std::size_t max_remembered) noexcept
+        : m_records_per_user(records_per_user), m_max_remembered(max_remembered) {}
+
+    /// @brief The history of a user who arrives, created if the name was
+    ///        never seen (or forgotten), and marked online.
+    /// @param name the user's name.
+    /// @return the history's index, valid until close() and later forgetting.
+    std::uint32_t open(std::string_view name) {
+        const auto found = m_by_name.find(name);
+        if (found != m_by_name.end()) {
+            m_histories[found->second].online = true;
+            return found->second;
+        }
+        forget_oldest(m_max_remembered == 0 ? 0 : m_max_remembered - 1);
+        std::uint32_t index = 0;
+        if (m_free.empty()) {
+            index = static_cast<std::uint32_t>(m_histories.size());
+            m_histories.emplace_back();
+        } else {
+            index = m_free.top();
+            m_free.pop();
+        }
+        History& history = m_histories[index];
+        history.name.assign(name);
+        history.online = true;
+        m_by_name.insert_or_assign(history.name, index);
+        return index;
+    }
+
+    /// @brief The user left: its history may be forgotten from now on.
+    /// @param index what open() returned.
+    void close(std::uint32_t index) {
+        History& history = m_histories[index];
+        history.online = false;
+        history.departure = ++m_departures;
+        m_departed.push(Departure{index, history.departure});
+    }
+
+    /// @brief Appends `<now> <from> <to> <text>` to a history.
+    /// @param index the history.
+    /// @param now the time of the message.
+    /// @param from the sender's name.
+    /// @param to the receiver's name, or `*` for nobody yet.
+    /// @param text the message.
+    void append(std::uint32_t index, UnixMillis now, std::string_view from, std::string_view to,
+                std::string_view text) {
+        if (m_records_per_user == 0) {
+            return;
+        }
+        Queue<std::string>& records = m_histories[index].records;
+        std::string record;
+        if (records.size() >= m_records_per_user) {
+            record = std::move(records.front());
+            records.pop();
+            record.clear();
+        }
+        char digits[24];
+        const auto stamp = std::to_chars(digits, digits + sizeof digits, now);
+        record.append(digits, stamp.ptr).append(" ").append(from).append(" ").append(to);
+        record.append(" ").append(text);
+        records.push(std::move(record));
+    }
+
+    /// @brief The records of a remembered user, oldest first.
+    /// @param name the name, in any case.
+    /// @return the records, or null if no history is kept for it.
+    [[nodiscard]] const Queue<std::string>* find(std::string_view name) const {
+        const auto found = m_by_name.find(name);
+        return found == m_by_name.end() ? nullptr : &m_histories[found->second].records;
+    }
+
+    /// @brief How many histories are remembered, online users' included.
+    /// @return the count.
+    [[nodiscard]] std::size_t size() const noexcept { return m_by_name.size(); }
+
+    /// @brief Verifies the invariants in the class description.
+    /// @throws InvariantViolation naming the first that fails.
+    /// @complexity O(histories + departures).
+    void check_invariants() const {
+        m_by_name.check_invariants();
+        m_departed.check_invariants();
+        for (const auto& [name, index] : m_by_name) {
+            detail::require_invariant(
+                index < m_histories.size() && m_histories[index].name == name,
+                "HistoryStore: the name table points at each history under its own name");
+        }
+        std::size_t in_use = 0;
+        for (const History& history : m_histories) {
+            in_use += history.name.empty() ? 0U : 1U;
+            detail::require_invariant(history.records.size() <= m_records_per_user,
+                                      "HistoryStore: no history exceeds its limit");
+            detail::require_invariant(
+                history.name.empty() || history.online || history.departure > 0,
+                "HistoryStore: a user who left has a departure number");
+        }
+        detail::require_invariant(
+            in_use == m_by_name.size() && in_use + m_free.size() == m_histories.size(),
+            "HistoryStore: every history is named in the table or free");
+        std::size_t current = 0;
+        for (const Departure& departure : m_departed) {
+            const History& history = m_histories[departure.history];
+            current +=
+                !history.name.empty() && !history.online && history.departure == departure.number
+                    ? 1U
+                    : 0U;
+        }
+        detail::require_invariant(current + count_online() == m_by_name.size(),
+                                  "HistoryStore: every user who left is in the departure queue");
+    }
+
+  private:
+    struct History {
+        std::string name;  // empty: free
+        Queue<std::string> records;
+        bool online = false;
+        std::uint64_t departure = 0;  // the number of its latest entry in m_departed
+    };
+
+    struct Departure {
+        std::uint32_t history = no_history;
+        std::uint64_t number = 0;
+    };
+
+    // Forgets the histories of users who left, oldest departure first, until
+    // at most `keep` remain (online users' histories are never forgotten).
+    void forget_oldest(std::size_t keep) {
+        while (m_by_name.size() > keep && !m_departed.empty()) {
+            const Departure departed = m_departed.front();
+            m_departed.pop();
+            History& history = m_histories[departed.history];
+            if (history.online || history.departure != departed.number) {
+                continue;  // came back, or left again later: a newer entry stands for it
+            }
+            m_by_name.erase(history.name);
+            history = History{};
+            m_free.push(departed.history);
+        }
+    }
+
+    [[nodiscard]] std::size_t count_online() const noexcept {
+        std::size_t online = 0;
+        for (const History& history : m_histories) {
+            online += history.online ? 1U : 0U;
+        }
+        return online;
+    }
+
+    NameTable m_by_name;
+    std::vector<History> m_histories;
+    Stack<std::uint32_t> m_free;
+    Queue<Departure> m_departed;
+    std::size_t m_records_per_user;
+    std::size_t m_max_remembered;
+    std::uint64_t m_departures = 0;
+};
+
+}  // namespace telechat
