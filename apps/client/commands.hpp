@@ -80,8 +80,8 @@ namespace detail {
 // follows it.
 [[nodiscard]] inline std::pair<std::string_view, std::string_view> word_and_text(
     std::string_view text) {
-    const std::string_view word = telechat::detail::next_word(text);
-    return {word, telechat::detail::free_text(text)};
+    const std::string_view word = telechat::protocol::next_word(text);
+    return {word, telechat::protocol::text_after_word(text)};
 }
 
 using telechat::detail::only_spaces;

@@ -9,9 +9,18 @@
 #pragma once
 
 #include "client/session.hpp"
+#include "desk/agent_pool.hpp"
+#include "desk/buffer_pool.hpp"
 #include "desk/desk.hpp"
+#include "desk/desk_commands.hpp"
+#include "desk/desk_core.hpp"
+#include "desk/desk_invariants.hpp"
+#include "desk/history_store.hpp"
 #include "desk/names.hpp"
 #include "desk/options.hpp"
+#include "desk/outbox.hpp"
+#include "desk/session_slots.hpp"
+#include "desk/waiting_line.hpp"
 #include "hash_table.hpp"
 #include "invariant.hpp"
 #include "protocol/command.hpp"

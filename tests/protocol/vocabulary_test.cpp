@@ -19,10 +19,6 @@ using namespace telechat::protocol;
 
 namespace {
 
-constexpr CommandKind all_commands[] = {CommandKind::connect, CommandKind::msg, CommandKind::list,
-                                        CommandKind::hist,    CommandKind::end, CommandKind::quit,
-                                        CommandKind::ping,    CommandKind::help};
-
 constexpr PushKind all_pushes[] = {PushKind::msg, PushKind::queued, PushKind::assigned,
                                    PushKind::left, PushKind::quit};
 

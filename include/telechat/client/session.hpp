@@ -299,8 +299,8 @@ class Session {
         if (reply.request == CommandKind::connect) {
             m_role = m_registering_as;
             std::string_view rest = reply.text;
-            const bool welcome = detail::next_word(rest) == protocol::word::welcome;
-            m_name = welcome ? std::string(detail::free_text(rest)) : reply.target;
+            const bool welcome = protocol::next_word(rest) == protocol::word::welcome;
+            m_name = welcome ? std::string(protocol::text_after_word(rest)) : reply.target;
         } else if (reply.request == CommandKind::end) {
             forget_customer(reply.target);
         } else if (reply.request == CommandKind::quit) {

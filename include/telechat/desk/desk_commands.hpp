@@ -91,7 +91,7 @@ inline void Desk::run(std::uint32_t slot, const protocol::ConnectCommand& comman
     if (m_online.contains(command.name)) {
         return reply_error(slot, protocol::ErrorCode::name_taken, "that name is in use");
     }
-    reply_ok(slot, std::string_view{"welcome"}, command.name);
+    reply_ok(slot, std::string_view{protocol::word::welcome}, command.name);
     register_user(slot, command);
 }
 
@@ -100,15 +100,15 @@ inline void Desk::run(std::uint32_t slot, const protocol::MsgCommand& command, U
     if (sender.state == State::agent) {
         const std::optional<std::uint32_t> customer = own_customer(slot, command.recipient);
         if (customer) {
-            reply_ok(slot, std::string_view{"message received"});
-            push_line(*customer, std::string_view{"MSG"}, sender.name, command.text);
+            reply_ok(slot, std::string_view{protocol::word::received});
+            push_line(*customer, std::string_view{protocol::word::msg}, sender.name, command.text);
             record_message(slot, *customer, command.text, now);
         }
         return;
     }
     if (sender.state == State::chatting) {
-        reply_ok(slot, std::string_view{"message received"});
-        push_line(sender.agent, std::string_view{"MSG"}, sender.name, command.text);
+        reply_ok(slot, std::string_view{protocol::word::received});
+        push_line(sender.agent, std::string_view{protocol::word::msg}, sender.name, command.text);
         record_message(slot, sender.agent, command.text, now);
         return;
     }
@@ -116,7 +116,7 @@ inline void Desk::run(std::uint32_t slot, const protocol::MsgCommand& command, U
         return reply_error(slot, protocol::ErrorCode::server_full,
                            "too many messages while waiting; wait for an agent");
     }
-    reply_ok(slot, std::string_view{"message received"});
+    reply_ok(slot, std::string_view{protocol::word::received});
     sender.backlog.push(std::string(command.text));
     record_message(slot, nobody, command.text, now);
 }
@@ -140,7 +140,7 @@ inline std::optional<std::uint32_t> Desk::own_customer(std::uint32_t agent, std:
 
 inline void Desk::run(std::uint32_t slot, protocol::ListCommand /*list*/, UnixMillis /*now*/) {
     std::string& out = m_outbox.begin_write(slot, m_buffers);
-    protocol::write_ok(out, m_online.size(), std::string_view{"users"});
+    protocol::write_ok(out, m_online.size(), std::string_view{protocol::word::users});
     for (const auto& [name, user] : m_online) {
         write_user_line(out, user);
     }
@@ -156,16 +156,17 @@ inline void Desk::write_user_line(std::string& out, std::uint32_t slot) const {
             char* end = std::to_chars(load, load + 20, m_agents.load(slot)).ptr;
             *end++ = '/';
             end = std::to_chars(end, load + sizeof load, m_options.agent_capacity).ptr;
-            protocol::write_line(out, user.name, std::string_view{"AGENT"},
+            protocol::write_line(out, user.name, std::string_view{protocol::word::agent},
                                  std::string_view(load, static_cast<std::size_t>(end - load)));
             break;
         }
         case State::waiting:
-            protocol::write_line(out, user.name, std::string_view{"CUSTOMER WAITING"},
-                                 user.told_position);
+            protocol::write_line(out, user.name, std::string_view{protocol::word::customer},
+                                 std::string_view{protocol::word::waiting}, user.told_position);
             break;
         case State::chatting:
-            protocol::write_line(out, user.name, std::string_view{"CUSTOMER CHATTING"},
+            protocol::write_line(out, user.name, std::string_view{protocol::word::customer},
+                                 std::string_view{protocol::word::chatting},
                                  m_connections[user.agent].name);
             break;
         default:
@@ -182,7 +183,7 @@ inline void Desk::run(std::uint32_t slot, const protocol::HistCommand& command,
     }
     const std::size_t count = std::min(records->size(), command.count.value_or(records->size()));
     std::string& out = m_outbox.begin_write(slot, m_buffers);
-    protocol::write_ok(out, count, std::string_view{"messages"});
+    protocol::write_ok(out, count, std::string_view{protocol::word::messages});
     auto record = records->begin();
     std::advance(record, static_cast<std::ptrdiff_t>(records->size() - count));
     for (; record != records->end(); ++record) {
@@ -204,19 +205,20 @@ inline void Desk::run(std::uint32_t slot, const protocol::EndCommand& command, U
 }
 
 inline void Desk::run(std::uint32_t slot, protocol::QuitCommand /*quit*/, UnixMillis /*now*/) {
-    reply_ok(slot, std::string_view{"bye"});
+    reply_ok(slot, std::string_view{protocol::word::bye});
     forget_user(slot, Departure::quit);
     m_outbox.request_close(slot, CloseMode::after_output, "quit");
 }
 
 inline void Desk::run(std::uint32_t slot, const protocol::PingCommand& command,
                       UnixMillis /*now*/) {
-    reply_ok(slot, std::string_view{"PONG"}, command.token);
+    reply_ok(slot, std::string_view{protocol::word::pong}, command.token);
 }
 
 inline void Desk::run(std::uint32_t slot, protocol::HelpCommand /*help*/, UnixMillis /*now*/) {
     std::string& out = m_outbox.begin_write(slot, m_buffers);
-    protocol::write_ok(out, protocol::help_summary.size(), std::string_view{"commands"});
+    protocol::write_ok(out, protocol::help_summary.size(),
+                       std::string_view{protocol::word::commands});
     for (const std::string_view line : protocol::help_summary) {
         protocol::write_line(out, line);
     }

@@ -14,6 +14,7 @@
 #include "../invariant.hpp"
 #include "../protocol/command.hpp"
 #include "../protocol/framer.hpp"
+#include "../protocol/vocabulary.hpp"
 #include "../protocol/writer.hpp"
 #include "../queue.hpp"
 #include "agent_pool.hpp"
@@ -153,7 +154,7 @@ class DeskCore {
     void record_message(std::uint32_t from, std::uint32_t to, std::string_view text,
                         UnixMillis now) {
         const std::string_view to_name =
-            to == nobody ? std::string_view{"*"} : m_connections[to].name;
+            to == nobody ? std::string_view{protocol::word::nobody} : m_connections[to].name;
         m_histories.append(m_connections[from].history, now, m_connections[from].name, to_name,
                            text);
         if (to != nobody) {
@@ -184,10 +185,12 @@ class DeskCore {
         customer.agent = agent_slot;
         customer.told_position = 0;
         m_agents.assign(customer_slot, agent_slot);
-        push_line(customer_slot, std::string_view{"ASSIGNED"}, m_connections[agent_slot].name);
-        push_line(agent_slot, std::string_view{"ASSIGNED"}, customer.name);
+        push_line(customer_slot, std::string_view{protocol::word::assigned},
+                  m_connections[agent_slot].name);
+        push_line(agent_slot, std::string_view{protocol::word::assigned}, customer.name);
         for (; !customer.backlog.empty(); customer.backlog.pop()) {
-            push_line(agent_slot, std::string_view{"MSG"}, customer.name, customer.backlog.front());
+            push_line(agent_slot, std::string_view{protocol::word::msg}, customer.name,
+                      customer.backlog.front());
         }
     }
 
@@ -196,7 +199,7 @@ class DeskCore {
     // Sends `QUIT <reason>`, takes the user off the desk, and asks the server
     // to close the connection once the QUIT is written.
     void quit(std::uint32_t slot, std::string_view reason, Departure why) {
-        push_line(slot, std::string_view{"QUIT"}, reason);
+        push_line(slot, std::string_view{protocol::word::quit}, reason);
         forget_user(slot, why);
         m_outbox.request_close(
             slot, CloseMode::after_output,
@@ -232,7 +235,7 @@ class DeskCore {
         Connection& customer = m_connections[slot];
         m_agents.unassign(slot, customer.agent);
         if (why != Departure::ended_by_agent && !m_shutting_down) {
-            push_line(customer.agent, std::string_view{"LEFT"}, customer.name);
+            push_line(customer.agent, std::string_view{protocol::word::left}, customer.name);
         }
         customer.agent = nobody;
     }
@@ -273,7 +276,7 @@ class DeskCore {
             Connection& customer = m_connections[slot];
             if (customer.told_position != position) {
                 customer.told_position = position;
-                push_line(slot, std::string_view{"QUEUED"}, position);
+                push_line(slot, std::string_view{protocol::word::queued}, position);
             }
         });
     }

@@ -13,11 +13,42 @@
 
 #include "error_code.hpp"
 #include "text.hpp"
+#include "vocabulary.hpp"
 
 namespace telechat::protocol {
 
 /// @brief The 3MCP commands a client may send.
 enum class CommandKind { connect, msg, list, hist, end, quit, ping, help };
+
+/// @brief The word a command of this kind starts with.
+/// @param kind the command.
+/// @return the word, upper case, e.g. `HIST`.
+[[nodiscard]] constexpr std::string_view command_word(CommandKind kind) noexcept {
+    switch (kind) {
+        case CommandKind::connect:
+            return word::connect;
+        case CommandKind::msg:
+            return word::msg;
+        case CommandKind::list:
+            return word::list;
+        case CommandKind::hist:
+            return word::hist;
+        case CommandKind::end:
+            return word::end;
+        case CommandKind::quit:
+            return word::quit;
+        case CommandKind::ping:
+            return word::ping;
+        case CommandKind::help:
+            return word::help;
+    }
+    return word::help;
+}
+
+/// @brief Every command, in the order HELP lists them.
+inline constexpr std::array<CommandKind, 8> all_commands{
+    CommandKind::connect, CommandKind::msg,  CommandKind::list, CommandKind::hist,
+    CommandKind::end,     CommandKind::quit, CommandKind::ping, CommandKind::help};
 
 /// @brief Who a user is once registered.
 enum class Role { customer, agent };
@@ -191,23 +222,11 @@ namespace telechat::protocol {
 /// @return the command and its arguments, or nothing if the word is not a
 ///         3MCP command (`BAD_COMMAND`).
 [[nodiscard]] constexpr std::optional<CommandLine> split_command(std::string_view line) noexcept {
-    struct Keyword {
-        std::string_view word;
-        CommandKind kind;
-    };
-    constexpr std::array<Keyword, 8> keywords{{{"CONNECT", CommandKind::connect},
-                                               {"MSG", CommandKind::msg},
-                                               {"LIST", CommandKind::list},
-                                               {"HIST", CommandKind::hist},
-                                               {"END", CommandKind::end},
-                                               {"QUIT", CommandKind::quit},
-                                               {"PING", CommandKind::ping},
-                                               {"HELP", CommandKind::help}}};
     std::string_view rest = line;
     const std::string_view word = next_word(rest);
-    for (const Keyword& keyword : keywords) {
-        if (detail::equals_ignoring_case(word, keyword.word)) {
-            return CommandLine{keyword.kind, text_after_word(rest)};
+    for (const CommandKind kind : all_commands) {
+        if (detail::equals_ignoring_case(word, command_word(kind))) {
+            return CommandLine{kind, text_after_word(rest)};
         }
     }
     return std::nullopt;
@@ -224,9 +243,9 @@ namespace telechat::protocol {
     std::string_view rest = arguments;
     const std::string_view role_word = next_word(rest);
     ConnectCommand command;
-    if (detail::equals_ignoring_case(role_word, "CUSTOMER")) {
+    if (detail::equals_ignoring_case(role_word, word::customer)) {
         command.role = Role::customer;
-    } else if (detail::equals_ignoring_case(role_word, "AGENT")) {
+    } else if (detail::equals_ignoring_case(role_word, word::agent)) {
         command.role = Role::agent;
     } else {
         return ParseError{ErrorCode::bad_args,

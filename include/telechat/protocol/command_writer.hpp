@@ -14,31 +14,6 @@ namespace telechat::protocol {
 /// @brief The line ending a client sends (the server accepts CRLF too).
 inline constexpr std::string_view lf = "\n";
 
-/// @brief The word a command of this kind starts with.
-/// @param kind the command.
-/// @return the word, upper case, e.g. `HIST`.
-[[nodiscard]] constexpr std::string_view command_word(CommandKind kind) noexcept {
-    switch (kind) {
-        case CommandKind::connect:
-            return word::connect;
-        case CommandKind::msg:
-            return word::msg;
-        case CommandKind::list:
-            return word::list;
-        case CommandKind::hist:
-            return word::hist;
-        case CommandKind::end:
-            return word::end;
-        case CommandKind::quit:
-            return word::quit;
-        case CommandKind::ping:
-            return word::ping;
-        case CommandKind::help:
-            return word::help;
-    }
-    return word::help;
-}
-
 /// @brief Appends a command: its word, then each argument after one space,
 ///        then LF.
 ///

@@ -70,12 +70,12 @@ struct ReplyLine {
 [[nodiscard]] constexpr ReplyLine parse_reply(std::string_view line) noexcept {
     ReplyLine reply;
     std::string_view rest = line;
-    reply.ok = detail::next_word(rest) == word::ok;
+    reply.ok = protocol::next_word(rest) == word::ok;
     if (!reply.ok) {
-        reply.code_word = detail::next_word(rest);
+        reply.code_word = protocol::next_word(rest);
         reply.code = from_wire_name(reply.code_word);
     }
-    reply.text = detail::free_text(rest);
+    reply.text = protocol::text_after_word(rest);
     return reply;
 }
 
@@ -109,18 +109,18 @@ struct PushLine {
         return std::nullopt;  // the push word starts the line
     }
     std::string_view rest = line;
-    const std::optional<PushKind> kind = push_kind(detail::next_word(rest));
+    const std::optional<PushKind> kind = push_kind(protocol::next_word(rest));
     if (!kind) {
         return std::nullopt;
     }
     PushLine push;
     push.kind = *kind;
-    const std::string_view argument = detail::free_text(rest);
+    const std::string_view argument = protocol::text_after_word(rest);
     switch (*kind) {
         case PushKind::msg: {
             std::string_view text = argument;
-            push.name = detail::next_word(text);
-            push.text = detail::free_text(text);
+            push.name = protocol::next_word(text);
+            push.text = protocol::text_after_word(text);
             break;
         }
         case PushKind::queued: {
@@ -172,9 +172,9 @@ struct UserLine {
 [[nodiscard]] constexpr std::optional<UserLine> parse_user_line(std::string_view line) noexcept {
     std::string_view rest = line;
     UserLine user;
-    user.name = detail::next_word(rest);
-    const std::string_view role = detail::next_word(rest);
-    const std::string_view state = detail::next_word(rest);
+    user.name = protocol::next_word(rest);
+    const std::string_view role = protocol::next_word(rest);
+    const std::string_view state = protocol::next_word(rest);
     if (role == word::agent) {
         const std::size_t slash = state.find('/');
         const auto customers = detail::decimal(state.substr(0, slash));
@@ -188,14 +188,14 @@ struct UserLine {
         user.customers = *customers;
         user.capacity = *capacity;
     } else if (role == word::customer && state == word::waiting) {
-        const auto position = detail::decimal(detail::next_word(rest));
+        const auto position = detail::decimal(protocol::next_word(rest));
         if (!position) {
             return std::nullopt;
         }
         user.waiting = true;
         user.position = *position;
     } else if (role == word::customer && state == word::chatting) {
-        user.agent = detail::next_word(rest);
+        user.agent = protocol::next_word(rest);
         if (user.agent.empty()) {
             return std::nullopt;
         }
@@ -227,11 +227,11 @@ struct HistoryRecord {
 [[nodiscard]] constexpr std::optional<HistoryRecord> parse_history_record(
     std::string_view line) noexcept {
     std::string_view rest = line;
-    const auto unix_ms = detail::decimal(detail::next_word(rest));
+    const auto unix_ms = detail::decimal(protocol::next_word(rest));
     HistoryRecord record;
-    record.from = detail::next_word(rest);
-    record.to = detail::next_word(rest);
-    record.text = detail::free_text(rest);
+    record.from = protocol::next_word(rest);
+    record.to = protocol::next_word(rest);
+    record.text = protocol::text_after_word(rest);
     if (!unix_ms || record.to.empty() || record.text.empty()) {
         return std::nullopt;
     }
