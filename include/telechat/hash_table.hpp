@@ -18,6 +18,8 @@
 #include <utility>
 #include <vector>
 
+#include "detail/config.hpp"
+#include "detail/hash_table_slot.hpp"
 #include "detail/power_of_two_sizing.hpp"
 #include "detail/raw_buffer.hpp"
 #include "detail/robin_hood_index.hpp"
@@ -100,7 +102,7 @@ struct HashTableStats {
  *           StringHash).
  *
  * ## How it works
- * Two arrays. The **values** are a Stack of `std::pair<K, V>`, packed with no
+ * Two arrays. The **values** are a Stack of `std::pair<const K, V>`, packed with no
  * gaps in insertion order; iterating the table is iterating that array.
  * The **index** is a power-of-two array of 8-byte buckets, each naming one
  * value by its position and saying how far that bucket is from the value's
@@ -171,8 +173,11 @@ struct HashTableStats {
  *   `for (auto it = t.begin(); it != t.end();) it = pred(*it) ? t.erase(it) : it + 1;`
  * - `clear` invalidates all of them; `swap` none.
  *
- * Do not change a key through an iterator: the element would sit in the
- * wrong bucket. `check_invariants()` detects it.
+ * Keys are read-only, as in `std::unordered_map`: `value_type` is
+ * `std::pair<const K, V>`, so `it->first = k` or
+ * `for (auto& [key, value] : table) key = k;` does not compile (an element
+ * with a changed key would sit in the wrong bucket), while `it->second` and
+ * `value` may be changed freely.
  *
  * ## Exception safety
  * Every insert gives the strong guarantee: if hashing, comparing, allocating
@@ -196,9 +201,9 @@ public:
     using key_type = K;
     /// @brief The mapped type.
     using mapped_type = V;
-    /// @brief The element type. The key is not `const` so that elements can
-    ///        move inside the dense array; never modify it through an iterator.
-    using value_type = std::pair<K, V>;
+    /// @brief The element type, as in `std::unordered_map`: the key is `const`,
+    ///        so no iterator or reference lets it be changed.
+    using value_type = std::pair<const K, V>;
     /// @brief The type of sizes and counts.
     using size_type = std::size_t;
     /// @brief The distance between iterators.
@@ -211,10 +216,11 @@ public:
     using reference = value_type&;
     /// @brief A reference to a const element.
     using const_reference = const value_type&;
-    /// @brief A random-access iterator over the dense value array.
-    using iterator = value_type*;
+    /// @brief A random-access iterator over the dense value array; `*it` is a
+    ///        `value_type&`, whose `second` may be changed and `first` not.
+    using iterator = detail::SlotIterator<detail::HashSlot<K, V>, false>;
     /// @brief A read-only random-access iterator over the dense value array.
-    using const_iterator = const value_type*;
+    using const_iterator = detail::SlotIterator<detail::HashSlot<K, V>, true>;
 
     /// @brief The load factor a new table grows at.
     static constexpr float default_max_load_factor = 0.8F;
@@ -257,17 +263,27 @@ public:
     /// @brief Takes over `other`'s arrays; `other` is left empty.
     /// @param other the table to move from.
     /// @complexity O(1).
-    HashTable(HashTable&& other) noexcept = default;
+    /// @exceptionsafety `noexcept` unless moving `Hash` or `KeyEqual` may throw,
+    ///        as for `std::unordered_map`. They move first, so if one throws,
+    ///        `other` is unchanged (strong).
+    HashTable(HashTable&& other) noexcept(nothrow_move_constructible_functions)
+        : m_max_load_factor(other.m_max_load_factor),
+          m_hash(std::move(other.m_hash)),
+          m_equal(std::move(other.m_equal)) {
+        m_values.swap(other.m_values);
+        m_index.swap(other.m_index);
+    }
 
     /// @brief Replaces the contents with a copy of `other`.
     /// @param other the table to copy.
     /// @return `*this`.
     /// @complexity O(n + bucket_count).
-    /// @exceptionsafety Strong. Self-assignment is a no-op.
+    /// @exceptionsafety Strong, unless move-assigning `Hash` or `KeyEqual`
+    ///        throws: then basic, this table is left empty. Self-assignment is
+    ///        a no-op.
     HashTable& operator=(const HashTable& other) {
-        if (this != &other) {
-            HashTable copy(other);
-            swap(copy);
+        if (this != std::addressof(other)) {
+            *this = HashTable(other);
         }
         return *this;
     }
@@ -276,10 +292,21 @@ public:
     /// @param other the table to move from.
     /// @return `*this`.
     /// @complexity O(n) to destroy the old elements.
-    HashTable& operator=(HashTable&& other) noexcept {
-        if (this != &other) {
-            HashTable taken(std::move(other));
-            swap(taken);
+    /// @exceptionsafety `noexcept` unless move-assigning `Hash` or `KeyEqual`
+    ///        may throw, as for `std::unordered_map`. If one throws, the
+    ///        exception propagates, `other` is unchanged and this table is left
+    ///        empty (its elements may not suit the function objects it now has).
+    HashTable& operator=(HashTable&& other) noexcept(nothrow_move_assignable_functions) {
+        if (this != std::addressof(other)) {
+            exchange_function_objects<nothrow_move_assignable_functions>(
+                [&] {
+                    m_hash = std::move(other.m_hash);
+                    m_equal = std::move(other.m_equal);
+                },
+                [&]() noexcept { clear(); });
+            m_values = std::move(other.m_values);
+            m_index = std::move(other.m_index);
+            m_max_load_factor = other.m_max_load_factor;
         }
         return *this;
     }
@@ -291,12 +318,12 @@ public:
     /// @param key the key to look for.
     /// @return an iterator to the element, or `end()`.
     /// @complexity Expected O(1).
-    [[nodiscard]] iterator find(const K& key) { return begin() + position_of(key); }
+    [[nodiscard]] iterator find(const K& key) { return iterator_at(position_of(key)); }
     /// @brief Finds the element with key `key`, read-only.
     /// @param key the key to look for.
     /// @return an iterator to the element, or `end()`.
     /// @complexity Expected O(1).
-    [[nodiscard]] const_iterator find(const K& key) const { return begin() + position_of(key); }
+    [[nodiscard]] const_iterator find(const K& key) const { return iterator_at(position_of(key)); }
 
     /// @brief Finds the element whose key equals `key`, of any type `Hash` and `KeyEqual` accept.
     /// @param key the key to look for; no `K` is built from it.
@@ -304,9 +331,7 @@ public:
     /// @complexity Expected O(1).
     template <class Other>
         requires detail::TransparentLookup<Hash, KeyEqual>
-    [[nodiscard]] iterator find(const Other& key) {
-        return begin() + position_of(key);
-    }
+    [[nodiscard]] iterator find(const Other& key) { return iterator_at(position_of(key)); }
     /// @brief Finds the element whose key equals `key`, read-only (transparent lookup).
     /// @param key the key to look for; no `K` is built from it.
     /// @return an iterator to the element, or `end()`.
@@ -314,7 +339,7 @@ public:
     template <class Other>
         requires detail::TransparentLookup<Hash, KeyEqual>
     [[nodiscard]] const_iterator find(const Other& key) const {
-        return begin() + position_of(key);
+        return iterator_at(position_of(key));
     }
 
     /// @brief Whether an element with key `key` exists.
@@ -328,9 +353,7 @@ public:
     /// @complexity Expected O(1).
     template <class Other>
         requires detail::TransparentLookup<Hash, KeyEqual>
-    [[nodiscard]] bool contains(const Other& key) const {
-        return position_of(key) != size();
-    }
+    [[nodiscard]] bool contains(const Other& key) const { return position_of(key) != size(); }
 
     /// @brief How many elements have key `key`.
     /// @param key the key to look for.
@@ -343,9 +366,7 @@ public:
     /// @complexity Expected O(1).
     template <class Other>
         requires detail::TransparentLookup<Hash, KeyEqual>
-    [[nodiscard]] size_type count(const Other& key) const {
-        return contains(key) ? 1 : 0;
-    }
+    [[nodiscard]] size_type count(const Other& key) const { return contains(key) ? 1 : 0; }
 
     /// @brief The value mapped to `key`.
     /// @param key the key to look for.
@@ -366,9 +387,7 @@ public:
     /// @complexity Expected O(1).
     template <class Other>
         requires detail::TransparentLookup<Hash, KeyEqual>
-    [[nodiscard]] V& at(const Other& key) {
-        return checked(find(key))->second;
-    }
+    [[nodiscard]] V& at(const Other& key) { return checked(find(key))->second; }
     /// @brief The value mapped to `key`, read-only (transparent lookup).
     /// @param key the key to look for.
     /// @return a reference to the mapped value.
@@ -376,9 +395,7 @@ public:
     /// @complexity Expected O(1).
     template <class Other>
         requires detail::TransparentLookup<Hash, KeyEqual>
-    [[nodiscard]] const V& at(const Other& key) const {
-        return checked(find(key))->second;
-    }
+    [[nodiscard]] const V& at(const Other& key) const { return checked(find(key))->second; }
 
     /// @}
     /// @name Insertion
@@ -401,7 +418,26 @@ public:
     /// @invalidation See the class notes: all if the value array grows, else `end()`.
     /// @exceptionsafety Strong.
     std::pair<iterator, bool> insert(value_type&& value) {
-        return try_emplace(std::move(value.first), std::move(value.second));
+        return try_emplace(value.first, std::move(value.second));  // a const key can only be copied
+    }
+
+    /// @brief Inserts an element built from `value` unless its key is
+    ///        present: for a `std::pair<K, V2>`, as `try_emplace(key, value)`
+    ///        (the key is moved, for move-only keys too, and only if inserted),
+    ///        otherwise as `emplace(value)`.
+    /// @param value anything `value_type` can be built from.
+    /// @return the element with that key, and whether it was inserted.
+    /// @complexity Expected amortised O(1).
+    /// @invalidation See the class notes: all if the value array grows, else `end()`.
+    /// @exceptionsafety Strong.
+    template <class P>
+        requires std::is_constructible_v<value_type, P&&>
+    std::pair<iterator, bool> insert(P&& value) {
+        if constexpr (detail::is_pair_with_key<std::remove_cvref_t<P>, K>) {
+            return try_emplace_impl(std::forward<P>(value).first, std::forward<P>(value).second);
+        } else {
+            return emplace(std::forward<P>(value));
+        }
     }
 
     /// @brief Inserts each element of `[first, last)` whose key is not present yet.
@@ -439,21 +475,22 @@ public:
     std::pair<iterator, bool> emplace(Args&&... args) {
         // The key is only known once the pair exists, so the pair is built
         // at the end of the value array first and dropped if it is a duplicate.
-        value_type& candidate = m_values.emplace(std::forward<Args>(args)...);
+        value_type& candidate =
+            m_values.emplace(std::in_place, std::forward<Args>(args)...).element;
         const auto candidate_index = static_cast<std::uint32_t>(size() - 1);
         try {
             const std::uint64_t hash = hash_of(candidate.first);
             const detail::Probe probe = find_in_index(hash, candidate.first);
             if (probe.found) {
                 m_values.pop();
-                return {begin() + m_index.bucket(probe.bucket).value_index, false};
+                return {iterator_at(m_index.bucket(probe.bucket).value_index), false};
             }
             index_new_value(hash, probe, candidate_index);
         } catch (...) {
             m_values.pop();
             throw;
         }
-        return {begin() + candidate_index, true};
+        return {iterator_at(candidate_index), true};
     }
 
     /// @brief Inserts `key` with a value built from `args`, unless `key` is
@@ -557,7 +594,7 @@ public:
         const auto index = static_cast<std::uint32_t>(position - cbegin());
         const std::uint64_t hash = hash_of(position->first);
         erase_at(m_index.position_of(hash, index), index);
-        return begin() + index;
+        return iterator_at(index);
     }
 
     /// @brief Removes the element at `position`.
@@ -666,22 +703,22 @@ public:
 
     /// @brief The first element of the dense array.
     /// @return an iterator to it, or `end()` if empty.
-    [[nodiscard]] iterator begin() noexcept { return m_values.begin(); }
+    [[nodiscard]] iterator begin() noexcept { return iterator(m_values.begin()); }
     /// @brief One past the last element.
     /// @return the end iterator.
-    [[nodiscard]] iterator end() noexcept { return m_values.end(); }
+    [[nodiscard]] iterator end() noexcept { return iterator(m_values.end()); }
     /// @brief The first element, read-only.
     /// @return an iterator to it, or `end()` if empty.
-    [[nodiscard]] const_iterator begin() const noexcept { return m_values.begin(); }
+    [[nodiscard]] const_iterator begin() const noexcept { return const_iterator(m_values.begin()); }
     /// @brief One past the last element, read-only.
     /// @return the end iterator.
-    [[nodiscard]] const_iterator end() const noexcept { return m_values.end(); }
+    [[nodiscard]] const_iterator end() const noexcept { return const_iterator(m_values.end()); }
     /// @brief The first element, read-only.
     /// @return an iterator to it, or `cend()` if empty.
-    [[nodiscard]] const_iterator cbegin() const noexcept { return m_values.begin(); }
+    [[nodiscard]] const_iterator cbegin() const noexcept { return begin(); }
     /// @brief One past the last element, read-only.
     /// @return the end iterator.
-    [[nodiscard]] const_iterator cend() const noexcept { return m_values.end(); }
+    [[nodiscard]] const_iterator cend() const noexcept { return end(); }
 
     /// @}
 
@@ -689,19 +726,31 @@ public:
     /// @param other the other table.
     /// @complexity O(1).
     /// @invalidation None: iterators now refer into the other table.
-    void swap(HashTable& other) noexcept {
+    /// @exceptionsafety `noexcept` unless swapping `Hash` or `KeyEqual` may
+    ///        throw, as for `std::unordered_map`. If one throws, the exception
+    ///        propagates and both tables are left empty (a half-swapped hash
+    ///        would no longer find their elements).
+    void swap(HashTable& other) noexcept(nothrow_swappable_functions) {
         using std::swap;
+        exchange_function_objects<nothrow_swappable_functions>(
+            [&] {
+                swap(m_hash, other.m_hash);
+                swap(m_equal, other.m_equal);
+            },
+            [&]() noexcept {
+                clear();
+                other.clear();
+            });
         m_values.swap(other.m_values);
         m_index.swap(other.m_index);
         swap(m_max_load_factor, other.m_max_load_factor);
-        swap(m_hash, other.m_hash);
-        swap(m_equal, other.m_equal);
     }
 
     /// @brief Exchanges the contents of two tables.
     /// @param a one table.
     /// @param b the other.
-    friend void swap(HashTable& a, HashTable& b) noexcept { a.swap(b); }
+    /// @exceptionsafety As the member swap.
+    friend void swap(HashTable& a, HashTable& b) noexcept(noexcept(a.swap(b))) { a.swap(b); }
 
     /// @brief Whether two tables hold the same key-value pairs, in any order.
     /// @param a one table.
@@ -791,6 +840,48 @@ public:
 private:
     using Sizing = detail::PowerOfTwoSizing;
     using Index = detail::RobinHoodIndex<Sizing>;
+    using Slot = detail::HashSlot<K, V>;
+
+    // What moving and swapping the table may throw: only what its function
+    // objects may (std::unordered_map's noexcept conditions).
+    static constexpr bool nothrow_move_constructible_functions =
+        std::is_nothrow_move_constructible_v<Hash> &&
+        std::is_nothrow_move_constructible_v<KeyEqual>;
+    static constexpr bool nothrow_move_assignable_functions =
+        std::is_nothrow_move_assignable_v<Hash> && std::is_nothrow_move_assignable_v<KeyEqual>;
+    static constexpr bool nothrow_swappable_functions =
+        std::is_nothrow_swappable_v<Hash> && std::is_nothrow_swappable_v<KeyEqual>;
+
+    // Runs `exchange`, which moves or swaps Hash and KeyEqual. If it throws,
+    // `empty_tables` runs before the exception goes on: elements placed by
+    // the old function objects may not be found by the new ones, and an
+    // empty table is valid whatever its function objects are.
+    template <bool NoThrow, class Exchange, class EmptyTables>
+    static void exchange_function_objects(Exchange exchange,
+                                          EmptyTables empty_tables) noexcept(NoThrow) {
+        if constexpr (NoThrow) {
+            exchange();
+        } else {
+            try {
+                exchange();
+            } catch (...) {
+                empty_tables();
+                throw;
+            }
+        }
+    }
+
+    [[nodiscard]] iterator iterator_at(size_type position) noexcept {
+        return iterator(m_values.begin() + position);
+    }
+    [[nodiscard]] const_iterator iterator_at(size_type position) const noexcept {
+        return const_iterator(m_values.begin() + position);
+    }
+
+    // The key of the value at `position` in the dense array.
+    [[nodiscard]] const K& key_at(size_type position) const noexcept {
+        return m_values.begin()[position].element.first;
+    }
 
     template <class Key>
     [[nodiscard]] std::uint64_t hash_of(const Key& key) const {
@@ -813,9 +904,9 @@ private:
         if (bucket_count() == 0) {
             return {};
         }
-        const value_type* values = m_values.begin();
+        const Slot* values = m_values.begin();
         return m_index.probe(
-            hash, [&](std::uint32_t index) { return m_equal(values[index].first, key); });
+            hash, [&](std::uint32_t index) { return m_equal(values[index].element.first, key); });
     }
 
     template <class Key, class... Args>
@@ -823,15 +914,16 @@ private:
         const std::uint64_t hash = hash_of(key);
         const detail::Probe probe = find_in_index(hash, key);
         if (probe.found) {
-            return {begin() + m_index.bucket(probe.bucket).value_index, false};
+            return {iterator_at(m_index.bucket(probe.bucket).value_index), false};
         }
         const auto new_index = static_cast<std::uint32_t>(size());
         require_fits(size() + 1);
         const detail::Probe where = make_room_in_index(hash, probe);
-        m_values.emplace(std::piecewise_construct, std::forward_as_tuple(std::forward<Key>(key)),
+        m_values.emplace(std::in_place, std::piecewise_construct,
+                         std::forward_as_tuple(std::forward<Key>(key)),
                          std::forward_as_tuple(std::forward<Args>(args)...));
         m_index.place(where, new_index);
-        return {begin() + new_index, true};
+        return {iterator_at(new_index), true};
     }
 
     // Indexes the value just appended at `value_index` (the last one).
@@ -869,9 +961,8 @@ private:
     // `indexed` values and swaps it in; if hashing throws, nothing changed.
     void rebuild_index(size_type new_bucket_count, size_type indexed) {
         Index fresh(new_bucket_count, Sizing::element_limit(new_bucket_count, m_max_load_factor));
-        const value_type* values = m_values.begin();
         for (size_type i = 0; i < indexed; ++i) {
-            const std::uint64_t hash = hash_of(values[i].first);
+            const std::uint64_t hash = hash_of(key_at(i));
             fresh.place(fresh.probe_absent(hash), static_cast<std::uint32_t>(i));
         }
         m_index.swap(fresh);
@@ -894,10 +985,10 @@ private:
     // moves into the hole so that the value array stays dense.
     void erase_at(size_type bucket, std::uint32_t index) {
         const auto last = static_cast<std::uint32_t>(size() - 1);
-        value_type* values = m_values.begin();
+        Slot* values = m_values.begin();
         // Hash the last key before the index changes: if the hash throws,
         // the table is still exactly as it was.
-        const std::uint64_t last_hash = index != last ? hash_of(values[last].first) : 0;
+        const std::uint64_t last_hash = index != last ? hash_of(key_at(last)) : 0;
         m_index.erase(bucket);
         if (index != last) {
             m_index.retarget(last_hash, last, index);
@@ -908,19 +999,21 @@ private:
 
     // noexcept on purpose: a move that throws half-way would leave a value
     // no bucket names, so the program stops rather than run on corrupted.
-    static void fill_hole(value_type& hole, value_type& last) noexcept { hole = std::move(last); }
+    static void fill_hole(Slot& hole, Slot& last) noexcept { detail::move_slot_over(hole, last); }
 
     void check_bucket(size_type position, const detail::Bucket& here) const {
-        const value_type& value = m_values.begin()[here.value_index];
-        const std::uint64_t hash = hash_of(value.first);
+        const K& key = key_at(here.value_index);
+        const std::uint64_t hash = hash_of(key);
         const size_type home = m_index.home(hash);
         const size_type offset =
             position >= home ? position - home : position + bucket_count() - home;
         const std::uint32_t expected =
-            Index::first_step(hash) + static_cast<std::uint32_t>(offset) * detail::Bucket::dist_unit;
-        detail::require_invariant(here.dist_and_fingerprint == expected,
-                                  "HashTable: stored distance and fingerprint match the key's hash");
-        const detail::Probe found = find_in_index(hash, value.first);
+            Index::first_step(hash) +
+            static_cast<std::uint32_t>(offset) * detail::Bucket::dist_unit;
+        detail::require_invariant(
+            here.dist_and_fingerprint == expected,
+            "HashTable: stored distance and fingerprint match the key's hash");
+        const detail::Probe found = find_in_index(hash, key);
         detail::require_invariant(found.found && found.bucket == position,
                                   "HashTable: a lookup of each key reaches its own bucket "
                                   "(Robin Hood order, unique keys)");
@@ -945,7 +1038,7 @@ private:
         return found;
     }
 
-    Stack<value_type> m_values;
+    Stack<Slot> m_values;
     Index m_index;
     float m_max_load_factor = default_max_load_factor;
     [[no_unique_address]] Hash m_hash;
