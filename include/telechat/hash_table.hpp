@@ -153,6 +153,8 @@ struct HashTableStats {
  * | insert, emplace, try_emplace, insert_or_assign | expected amortised O(1)         |
  * | operator[]                                     | expected amortised O(1)         |
  * | erase(key), erase(iterator)                    | expected O(1)                   |
+ * | erase(first, last)                             | expected O(last - first)        |
+ * | erase_if(table, pred)                          | O(n), expected                  |
  * | clear                                          | O(n + bucket_count)             |
  * | rehash, reserve                                | O(n + bucket_count)             |
  * | iteration (whole table)                        | O(n): the dense array           |
@@ -604,6 +606,30 @@ public:
     /// @invalidation The erased and the last element, and `end()`.
     iterator erase(iterator position) { return erase(const_iterator{position}); }
 
+    /// @brief Removes the elements of `[first, last)`.
+    /// @param first the first element to remove.
+    /// @param last one past the last; `[first, last)` is a valid range of this table.
+    /// @return an iterator to the element now at `first`'s position (one a
+    ///         loop over the table has not visited yet), or `end()`.
+    /// @complexity Expected O(last - first).
+    /// @invalidation Iterators and references to the erased elements, to the
+    ///               elements that fill their places (they come from the end of
+    ///               the array: at most the last `last - first`), and `end()`.
+    /// @exceptionsafety Basic: only the hash can throw, and the elements
+    ///                  erased before it stay erased.
+    iterator erase(const_iterator first, const_iterator last) {
+        const auto from = static_cast<size_type>(first - cbegin());
+        auto to = static_cast<size_type>(last - cbegin());
+        // Back to front: each erase moves the current last element into the
+        // hole, and that element is never one still to be erased (those all
+        // sit before the hole).
+        while (to > from) {
+            --to;
+            erase(iterator_at(to));
+        }
+        return iterator_at(from);
+    }
+
     /// @brief Removes every element; the bucket count stays.
     /// @complexity O(n + bucket_count).
     /// @invalidation All iterators and references.
@@ -1044,5 +1070,31 @@ private:
     [[no_unique_address]] Hash m_hash;
     [[no_unique_address]] KeyEqual m_equal;
 };
+
+/// @brief Removes every element of `table` for which `pred` is true: C++20's
+///        `std::erase_if` for HashTable, found by argument-dependent lookup.
+/// @param table the table.
+/// @param pred called once per element, with a `value_type&` (the key is
+///        `const`); it must not change the table.
+/// @return how many elements were removed.
+/// @complexity O(n) calls of `pred`, and expected O(1) per removal.
+/// @invalidation Iterators and references to the removed elements and to the
+///               elements that move into their places (from the end of the
+///               array), and `end()`.
+/// @exceptionsafety Basic: if `pred` or the hash throws, the elements removed
+///                  before stay removed.
+template <class K, class V, class Hash, class KeyEqual, class Pred>
+typename HashTable<K, V, Hash, KeyEqual>::size_type erase_if(HashTable<K, V, Hash, KeyEqual>& table,
+                                                             Pred pred) {
+    const auto before = table.size();
+    for (auto it = table.begin(); it != table.end();) {
+        if (pred(*it)) {
+            it = table.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    return before - table.size();
+}
 
 }  // namespace telechat

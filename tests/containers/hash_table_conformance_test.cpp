@@ -1,7 +1,7 @@
 // What a student brings over from std::unordered_map, and what LLVM's own
 // conformance tests of it check where they apply to HashTable: noexcept that
-// follows the hasher's, and self-assignment with a key type that hijacks
-// unary &. (Queue and Stack get the unary & check too.)
+// follows the hasher's, self-assignment with a key type that hijacks unary &,
+// erase(first, last) and erase_if. (Queue and Stack get the unary & check too.)
 #include <telechat/hash_table.hpp>
 #include <telechat/queue.hpp>
 #include <telechat/stack.hpp>
@@ -258,6 +258,8 @@ TEST_CASE("Containers assign and self-assign elements whose type hijacks unary &
         REQUIRE(table.size() == 2U);
         REQUIRE(table.at(Hijacker{2}).value == 20);
         REQUIRE(table.find(Hijacker{1})->second.value == 10);
+        table.erase(table.begin(), table.end());
+        REQUIRE(table.empty());
     }
     SECTION("Stack") {
         telechat::Stack<Hijacker> original;
@@ -270,5 +272,151 @@ TEST_CASE("Containers assign and self-assign elements whose type hijacks unary &
         const auto queue = assigned_every_way(original);
         REQUIRE(queue.front().value == 1);
         REQUIRE(queue.begin()->value == 1);
+    }
+}
+
+// ---------------------------------------------------------------------------
+// erase(first, last) and erase_if
+// ---------------------------------------------------------------------------
+
+namespace {
+
+PlainTable table_of(int count) {
+    PlainTable table;
+    for (int key = 0; key < count; ++key) {
+        table.try_emplace(key, key * 10);
+    }
+    return table;
+}
+
+std::vector<int> sorted_keys(const PlainTable& table) {
+    std::vector<int> keys;
+    for (const auto& [key, value] : table) {
+        keys.push_back(key);
+    }
+    std::sort(keys.begin(), keys.end());
+    return keys;
+}
+
+}  // namespace
+
+TEST_CASE("HashTable: erase(first, last) removes exactly that range",
+          "[hash_table][conformance][erase]") {
+    PlainTable table = table_of(20);
+    std::vector<int> expected = sorted_keys(table);
+    const auto remove_positions = [&](std::ptrdiff_t from, std::ptrdiff_t to) {
+        for (auto it = table.begin() + from; it != table.begin() + to; ++it) {
+            expected.erase(std::find(expected.begin(), expected.end(), it->first));
+        }
+        const auto next = table.erase(table.cbegin() + from, table.cbegin() + to);
+        REQUIRE(next == table.begin() + from);
+        REQUIRE_NOTHROW(table.check_invariants());
+        REQUIRE(sorted_keys(table) == expected);
+        for (const auto& [key, value] : table) {
+            REQUIRE(value == key * 10);
+        }
+    };
+
+    SECTION("an empty range") {
+        remove_positions(5, 5);
+    }
+    SECTION("a range in the middle, longer than the tail after it") {
+        remove_positions(3, 15);
+    }
+    SECTION("a range in the middle, shorter than the tail after it") {
+        remove_positions(2, 5);
+    }
+    SECTION("the tail") {
+        remove_positions(12, 20);
+    }
+    SECTION("the head") {
+        remove_positions(0, 7);
+    }
+    SECTION("everything") {
+        const auto next = table.erase(table.begin(), table.end());
+        REQUIRE(next == table.end());
+        REQUIRE(table.empty());
+        REQUIRE_NOTHROW(table.check_invariants());
+    }
+    SECTION("erase while iterating, a run at a time") {
+        std::size_t visited = 0;
+        for (auto it = table.begin(); it != table.end();) {
+            ++visited;
+            if (it->first % 4 == 0 && it + 1 != table.end()) {
+                it = table.erase(it, it + 1);
+            } else {
+                ++it;
+            }
+        }
+        REQUIRE(visited == 20U);
+        REQUIRE_NOTHROW(table.check_invariants());
+    }
+}
+
+TEST_CASE("HashTable: erase(first, last) agrees with std::unordered_map on random ranges",
+          "[hash_table][conformance][erase]") {
+    std::mt19937 rng(1234);
+    for (int round = 0; round < 200; ++round) {
+        const int count = static_cast<int>(rng() % 300U);
+        PlainTable table = table_of(count);
+        std::unordered_map<int, int> reference;
+        for (int key = 0; key < count; ++key) {
+            reference.emplace(key, key * 10);
+        }
+        const std::size_t size = table.size();
+        const std::size_t from = rng() % (size + 1);
+        const std::size_t to = from + rng() % (size - from + 1);
+        for (std::size_t i = from; i < to; ++i) {
+            reference.erase(table.begin()[static_cast<std::ptrdiff_t>(i)].first);
+        }
+        table.erase(table.begin() + static_cast<std::ptrdiff_t>(from),
+                    table.begin() + static_cast<std::ptrdiff_t>(to));
+        REQUIRE_NOTHROW(table.check_invariants());
+        REQUIRE(table.size() == reference.size());
+        for (const auto& [key, value] : reference) {
+            REQUIRE(table.contains(key));
+        }
+    }
+}
+
+TEST_CASE("HashTable: erase_if, found by argument-dependent lookup, returns the count",
+          "[hash_table][conformance][erase]") {
+    SECTION("int keys") {
+        PlainTable table = table_of(1000);
+        const std::size_t removed =
+            erase_if(table, [](const auto& element) { return element.first % 3 == 0; });
+        REQUIRE(removed == 334U);
+        REQUIRE(table.size() == 666U);
+        REQUIRE_NOTHROW(table.check_invariants());
+        for (const auto& [key, value] : table) {
+            REQUIRE(key % 3 != 0);
+        }
+        REQUIRE(erase_if(table, [](const auto&) { return false; }) == 0U);
+        REQUIRE(telechat::erase_if(table, [](const auto&) { return true; }) == 666U);
+        REQUIRE(table.empty());
+    }
+    SECTION("string keys, a predicate on the structured binding") {
+        HashTable<std::string, int, telechat::StringHash, std::equal_to<>> table;
+        for (int i = 0; i < 200; ++i) {
+            table.try_emplace("key " + std::to_string(i), i);
+        }
+        const auto removed = erase_if(table, [](const auto& element) {
+            const auto& [key, value] = element;
+            return key.back() == '7' || value >= 150;
+        });
+        REQUIRE(removed == 50U + 15U);
+        REQUIRE(table.size() == 200U - removed);
+        REQUIRE_NOTHROW(table.check_invariants());
+        REQUIRE(table.contains(std::string_view("key 8")));
+        REQUIRE_FALSE(table.contains(std::string_view("key 17")));
+    }
+    SECTION("move-only keys") {
+        HashTable<MoveOnly, int, MoveOnlyHash> table;
+        for (int i = 0; i < 50; ++i) {
+            REQUIRE(table.insert(std::pair<MoveOnly, int>(MoveOnly(i), i)).second);
+        }
+        REQUIRE(erase_if(table, [](const auto& element) { return element.second < 25; }) == 25U);
+        REQUIRE_NOTHROW(table.check_invariants());
+        REQUIRE(table.contains(MoveOnly(30)));
     }
 }
