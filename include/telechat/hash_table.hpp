@@ -45,6 +45,29 @@ concept TransparentLookup = requires {
     typename KeyEqual::is_transparent;
 };
 
+/// The lookup arguments HashTable's templated lookups take: any type when
+/// the table is transparent; otherwise only types that do not convert to K
+/// (those take the `const K&` overloads), and only so that the call reaches
+/// a static_assert saying how to make the table transparent, instead of a
+/// page of "no matching function" candidates.
+template <class Other, class K, class Hash, class KeyEqual>
+concept LookupArgument =
+    TransparentLookup<Hash, KeyEqual> || !std::is_convertible_v<const Other&, const K&>;
+
+/// Whether `Hash` can hash a `K`.
+template <class Hash, class K>
+inline constexpr bool hashes_keys = std::is_invocable_r_v<std::size_t, const Hash&, const K&>;
+
+/// Stands in for a `Hash` that cannot hash the key, once HashTable's
+/// static_assert has said so, so that the compiler reports nothing more
+/// (every use of the real one would add an error of its own).
+struct UnusableHash {
+    template <class T>
+    std::size_t operator()(const T& /*key*/) const noexcept {
+        return 0;
+    }
+};
+
 }  // namespace detail
 
 /// @brief A transparent hash for string keys: a `std::string_view` or a
@@ -198,6 +221,10 @@ struct HashTableStats {
  */
 template <class K, class V, class Hash = std::hash<K>, class KeyEqual = std::equal_to<K>>
 class HashTable {
+    static_assert(detail::hashes_keys<Hash, K>,
+                  "telechat::HashTable<K, V, Hash>: Hash cannot hash a K: specialise std::hash<K>, "
+                  "or pass a hash function object as the third template argument");
+
 public:
     /// @brief The key type.
     using key_type = K;
@@ -332,14 +359,14 @@ public:
     /// @return an iterator to the element, or `end()`.
     /// @complexity Expected O(1).
     template <class Other>
-        requires detail::TransparentLookup<Hash, KeyEqual>
+        requires detail::LookupArgument<Other, K, Hash, KeyEqual>
     [[nodiscard]] iterator find(const Other& key) { return iterator_at(position_of(key)); }
     /// @brief Finds the element whose key equals `key`, read-only (transparent lookup).
     /// @param key the key to look for; no `K` is built from it.
     /// @return an iterator to the element, or `end()`.
     /// @complexity Expected O(1).
     template <class Other>
-        requires detail::TransparentLookup<Hash, KeyEqual>
+        requires detail::LookupArgument<Other, K, Hash, KeyEqual>
     [[nodiscard]] const_iterator find(const Other& key) const {
         return iterator_at(position_of(key));
     }
@@ -354,7 +381,7 @@ public:
     /// @return true if found.
     /// @complexity Expected O(1).
     template <class Other>
-        requires detail::TransparentLookup<Hash, KeyEqual>
+        requires detail::LookupArgument<Other, K, Hash, KeyEqual>
     [[nodiscard]] bool contains(const Other& key) const { return position_of(key) != size(); }
 
     /// @brief How many elements have key `key`.
@@ -367,7 +394,7 @@ public:
     /// @return 1 or 0.
     /// @complexity Expected O(1).
     template <class Other>
-        requires detail::TransparentLookup<Hash, KeyEqual>
+        requires detail::LookupArgument<Other, K, Hash, KeyEqual>
     [[nodiscard]] size_type count(const Other& key) const { return contains(key) ? 1 : 0; }
 
     /// @brief The value mapped to `key`.
@@ -388,7 +415,7 @@ public:
     /// @throws std::out_of_range if there is no such key.
     /// @complexity Expected O(1).
     template <class Other>
-        requires detail::TransparentLookup<Hash, KeyEqual>
+        requires detail::LookupArgument<Other, K, Hash, KeyEqual>
     [[nodiscard]] V& at(const Other& key) { return checked(find(key))->second; }
     /// @brief The value mapped to `key`, read-only (transparent lookup).
     /// @param key the key to look for.
@@ -396,7 +423,7 @@ public:
     /// @throws std::out_of_range if there is no such key.
     /// @complexity Expected O(1).
     template <class Other>
-        requires detail::TransparentLookup<Hash, KeyEqual>
+        requires detail::LookupArgument<Other, K, Hash, KeyEqual>
     [[nodiscard]] const V& at(const Other& key) const { return checked(find(key))->second; }
 
     /// @}
@@ -580,7 +607,7 @@ public:
     /// @complexity Expected O(1).
     /// @invalidation The erased and the last element, and `end()`.
     template <class Other>
-        requires detail::TransparentLookup<Hash, KeyEqual> &&
+        requires detail::LookupArgument<Other, K, Hash, KeyEqual> &&
                  (!std::is_convertible_v<const Other&, const_iterator>)
     size_type erase(const Other& key) {
         return erase_key(key);
@@ -915,13 +942,31 @@ private:
     }
 
     // The position of `key` in the value array, or size() if absent.
+    // Whether `Key` may be looked up: a K always, anything else only in a
+    // transparent table. Fails the one static_assert a wrong type gets.
+    template <class Key>
+    static consteval bool lookup_allowed() {
+        constexpr bool allowed =
+            std::is_same_v<Key, K> || detail::TransparentLookup<Hash, KeyEqual>;
+        static_assert(
+            allowed,
+            "telechat::HashTable: looking up a key by another type needs a transparent Hash "
+            "and KeyEqual: for std::string keys, HashTable<std::string, V, "
+            "telechat::StringHash, std::equal_to<>>");
+        return allowed;
+    }
+
     template <class Key>
     [[nodiscard]] size_type position_of(const Key& key) const {
-        if (empty()) {
+        if constexpr (lookup_allowed<Key>()) {
+            if (empty()) {
+                return size();
+            }
+            const detail::Probe probe = find_in_index(hash_of(key), key);
+            return probe.found ? m_index.bucket(probe.bucket).value_index : size();
+        } else {
             return size();
         }
-        const detail::Probe probe = find_in_index(hash_of(key), key);
-        return probe.found ? m_index.bucket(probe.bucket).value_index : size();
     }
 
     // Probes the index for `key`. Without buckets, nothing is found.
@@ -996,15 +1041,19 @@ private:
 
     template <class Key>
     size_type erase_key(const Key& key) {
-        if (empty()) {
+        if constexpr (lookup_allowed<Key>()) {
+            if (empty()) {
+                return 0;
+            }
+            const detail::Probe probe = find_in_index(hash_of(key), key);
+            if (!probe.found) {
+                return 0;
+            }
+            erase_at(probe.bucket, m_index.bucket(probe.bucket).value_index);
+            return 1;
+        } else {
             return 0;
         }
-        const detail::Probe probe = find_in_index(hash_of(key), key);
-        if (!probe.found) {
-            return 0;
-        }
-        erase_at(probe.bucket, m_index.bucket(probe.bucket).value_index);
-        return 1;
     }
 
     // Removes the entry in `bucket`, which names `index`. The last value
@@ -1067,7 +1116,10 @@ private:
     Stack<Slot> m_values;
     Index m_index;
     float m_max_load_factor = default_max_load_factor;
-    [[no_unique_address]] Hash m_hash;
+    // A stand-in if Hash cannot hash K, after the static_assert at the top.
+    [[no_unique_address]] std::conditional_t<detail::hashes_keys<Hash, K>, Hash,
+                                             detail::UnusableHash>
+        m_hash;
     [[no_unique_address]] KeyEqual m_equal;
 };
 
