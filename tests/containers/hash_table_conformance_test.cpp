@@ -136,6 +136,20 @@ bool holds_keys(const ArmedTable& table, int count) {
 
 }  // namespace
 
+TEST_CASE("HashTable: tables whose equality's swap is not noexcept still swap",
+          "[hash_table][conformance]") {
+    SwapMayThrowTable a;
+    SwapMayThrowTable b;
+    a.try_emplace(1, 10);
+    b.try_emplace(2, 20);
+    swap(a, b);
+    REQUIRE(a.contains(2));
+    REQUIRE(b.contains(1));
+    a.swap(b);
+    REQUIRE(a.at(1) == 10);
+    REQUIRE_NOTHROW(a.check_invariants());
+}
+
 TEST_CASE("HashTable: an exception from the hasher's copy or move reaches the caller",
           "[hash_table][conformance][exceptions]") {
     static_assert(!std::is_nothrow_move_constructible_v<ArmedTable>);
