@@ -1081,6 +1081,33 @@ static_assert(key_is_read_only<IntTable>());
 static_assert(key_is_read_only<StringTable>());
 static_assert(!std::is_assignable_v<decltype((std::declval<IntTable&>().begin()->first)), int>);
 
+namespace {
+
+/// A hash whose results change when `salt` does: with keys read-only, the
+/// way left to put elements in the wrong buckets, for check_invariants.
+struct DriftingHash {
+    static inline std::size_t salt = 0;
+    std::size_t operator()(int key) const noexcept { return std::hash<int>{}(key) ^ salt; }
+};
+
+}  // namespace
+
+TEST_CASE("HashTable: check_invariants detects elements in the wrong buckets",
+          "[hash_table][invariants]") {
+    DriftingHash::salt = 0;
+    HashTable<int, int, DriftingHash> table;
+    for (int key = 0; key < 100; ++key) {
+        table.try_emplace(key, key);
+    }
+    REQUIRE_NOTHROW(table.check_invariants());
+    DriftingHash::salt = 0x5bd1e995;
+    REQUIRE_THROWS_AS(table.check_invariants(), telechat::InvariantViolation);
+    table.rehash(2 * table.bucket_count());  // places every element by the new hash
+    REQUIRE_NOTHROW(table.check_invariants());
+    REQUIRE(table.contains(42));
+    DriftingHash::salt = 0;
+}
+
 TEST_CASE("HashTable: structured bindings see a const key and a mutable value",
           "[hash_table][iterators]") {
     IntTable table = table_of_range(0, 100);
