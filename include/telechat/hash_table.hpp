@@ -114,7 +114,7 @@ struct HashTableStats {
  *        of small buckets, with the key-value pairs kept in a dense array.
  *
  * @tparam K the key type: hashable by `Hash`, comparable by `KeyEqual`,
- *           move-constructible and move-assignable (move-only keys work).
+ *           move-constructible (move-only keys work). Read-only once inserted.
  * @tparam V the mapped type: move-constructible and move-assignable; a
  *           default constructor is needed only by `operator[]`.
  * @tparam Hash the hash function. It needs to be neither strong nor seeded:
@@ -211,7 +211,10 @@ struct HashTableStats {
  * missing key. An erase that throws (only the hash can) changes nothing;
  * moving the last element into the erased one's place must not throw: if
  * it does, the dense array cannot be repaired and std::terminate is called.
- * Copy assignment is strong.
+ * Copy assignment is strong. Moving and swapping tables are `noexcept`
+ * exactly when moving and swapping `Hash` and `KeyEqual` are (as for
+ * `std::unordered_map`); if one of those throws, the exception propagates and
+ * a table whose function objects were half replaced is left empty.
  *
  * Allocators are not supported. At most 2^32 - 1 elements
  * (`std::length_error` beyond).
