@@ -114,7 +114,8 @@ struct HashTableStats {
  *        of small buckets, with the key-value pairs kept in a dense array.
  *
  * @tparam K the key type: hashable by `Hash`, comparable by `KeyEqual`,
- *           move-constructible (move-only keys work). Read-only once inserted.
+ *           move-constructible and move-assignable (move-only keys work);
+ *           read-only once inserted.
  * @tparam V the mapped type: move-constructible and move-assignable; a
  *           default constructor is needed only by `operator[]`.
  * @tparam Hash the hash function. It needs to be neither strong nor seeded:

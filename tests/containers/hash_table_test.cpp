@@ -1171,13 +1171,10 @@ TEST_CASE("HashTable: values that move without throwing are moved, never copied"
         REQUIRE(Counted::Track::stats().moves > 0U);
 
         Counted::Track::reset_counters();
-        // The last element moves into the hole: the erased one is destroyed
-        // and the slot rebuilt (its key is const, so it cannot be assigned).
-        table.erase(0);
+        table.erase(0);  // the last value moves into the hole
         REQUIRE(Counted::Track::stats().copies == 0U);
         REQUIRE(Counted::Track::stats().copy_assignments == 0U);
-        REQUIRE(Counted::Track::stats().moves == 1U);
-        REQUIRE(Counted::Track::stats().destructions == 2U);  // the erased and the moved-from
+        REQUIRE(Counted::Track::stats().move_assignments == 1U);
         REQUIRE(table.begin()->first == 999);
         REQUIRE(table.begin()->second.value() == 999);
     }
