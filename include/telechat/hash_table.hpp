@@ -18,6 +18,8 @@
 #include <utility>
 #include <vector>
 
+#include "detail/config.hpp"
+#include "detail/hash_table_slot.hpp"
 #include "detail/power_of_two_sizing.hpp"
 #include "detail/raw_buffer.hpp"
 #include "detail/robin_hood_index.hpp"
@@ -41,6 +43,29 @@ template <class Hash, class KeyEqual>
 concept TransparentLookup = requires {
     typename Hash::is_transparent;
     typename KeyEqual::is_transparent;
+};
+
+/// The lookup arguments HashTable's templated lookups take: any type when
+/// the table is transparent; otherwise only types that do not convert to K
+/// (those take the `const K&` overloads), and only so that the call reaches
+/// a static_assert saying how to make the table transparent, instead of a
+/// page of "no matching function" candidates.
+template <class Other, class K, class Hash, class KeyEqual>
+concept LookupArgument =
+    TransparentLookup<Hash, KeyEqual> || !std::is_convertible_v<const Other&, const K&>;
+
+/// Whether `Hash` can hash a `K`.
+template <class Hash, class K>
+inline constexpr bool hashes_keys = std::is_invocable_r_v<std::size_t, const Hash&, const K&>;
+
+/// Stands in for a `Hash` that cannot hash the key, once HashTable's
+/// static_assert has said so, so that the compiler reports nothing more
+/// (every use of the real one would add an error of its own).
+struct UnusableHash {
+    template <class T>
+    std::size_t operator()(const T& /*key*/) const noexcept {
+        return 0;
+    }
 };
 
 }  // namespace detail
@@ -89,7 +114,8 @@ struct HashTableStats {
  *        of small buckets, with the key-value pairs kept in a dense array.
  *
  * @tparam K the key type: hashable by `Hash`, comparable by `KeyEqual`,
- *           move-constructible and move-assignable (move-only keys work).
+ *           move-constructible and move-assignable (move-only keys work);
+ *           read-only once inserted.
  * @tparam V the mapped type: move-constructible and move-assignable; a
  *           default constructor is needed only by `operator[]`.
  * @tparam Hash the hash function. It needs to be neither strong nor seeded:
@@ -103,7 +129,7 @@ struct HashTableStats {
  *
  * @anchor hash_table_how
  * ## How it works
- * Two arrays. The **values** are a Stack of `std::pair<K, V>`, packed with no
+ * Two arrays. The **values** are a Stack of `std::pair<const K, V>`, packed with no
  * gaps in insertion order; iterating the table is iterating that array.
  * The **index** is a power-of-two array of 8-byte buckets, each naming one
  * value by its position and saying how far that bucket is from the value's
@@ -156,6 +182,8 @@ struct HashTableStats {
  * | insert, emplace, try_emplace, insert_or_assign | expected amortised O(1)         |
  * | operator[]                                     | expected amortised O(1)         |
  * | erase(key), erase(iterator)                    | expected O(1)                   |
+ * | erase(first, last)                             | expected O(last - first)        |
+ * | erase_if(table, pred)                          | O(n), expected                  |
  * | clear                                          | O(n + bucket_count)             |
  * | rehash, reserve                                | O(n + bucket_count)             |
  * | iteration (whole table)                        | O(n): the dense array           |
@@ -177,8 +205,11 @@ struct HashTableStats {
  *   `for (auto it = t.begin(); it != t.end();) it = pred(*it) ? t.erase(it) : it + 1;`
  * - `clear` invalidates all of them; `swap` none.
  *
- * Do not change a key through an iterator: the element would sit in the
- * wrong bucket. `check_invariants()` detects it.
+ * Keys are read-only, as in `std::unordered_map`: `value_type` is
+ * `std::pair<const K, V>`, so `it->first = k` or
+ * `for (auto& [key, value] : table) key = k;` does not compile (an element
+ * with a changed key would sit in the wrong bucket), while `it->second` and
+ * `value` may be changed freely.
  *
  * @anchor hash_table_exceptions
  * ## Exception safety
@@ -191,7 +222,10 @@ struct HashTableStats {
  * missing key. An erase that throws (only the hash can) changes nothing;
  * moving the last element into the erased one's place must not throw: if
  * it does, the dense array cannot be repaired and std::terminate is called.
- * Copy assignment is strong.
+ * Copy assignment is strong. Moving and swapping tables are `noexcept`
+ * exactly when moving and swapping `Hash` and `KeyEqual` are (as for
+ * `std::unordered_map`); if one of those throws, the exception propagates and
+ * a table whose function objects were half replaced is left empty.
  *
  * Allocators are not supported. At most 2^32 - 1 elements
  * (`std::length_error` beyond).
@@ -201,14 +235,18 @@ struct HashTableStats {
  */
 template <class K, class V, class Hash = std::hash<K>, class KeyEqual = std::equal_to<K>>
 class HashTable {
+    static_assert(detail::hashes_keys<Hash, K>,
+                  "telechat::HashTable<K, V, Hash>: Hash cannot hash a K: specialise std::hash<K>, "
+                  "or pass a hash function object as the third template argument");
+
 public:
     /// @brief The key type.
     using key_type = K;
     /// @brief The mapped type.
     using mapped_type = V;
-    /// @brief The element type. The key is not `const` so that elements can
-    ///        move inside the dense array; never modify it through an iterator.
-    using value_type = std::pair<K, V>;
+    /// @brief The element type, as in `std::unordered_map`: the key is `const`,
+    ///        so no iterator or reference lets it be changed.
+    using value_type = std::pair<const K, V>;
     /// @brief The type of sizes and counts.
     using size_type = std::size_t;
     /// @brief The distance between iterators.
@@ -221,10 +259,11 @@ public:
     using reference = value_type&;
     /// @brief A reference to a const element.
     using const_reference = const value_type&;
-    /// @brief A random-access iterator over the dense value array.
-    using iterator = value_type*;
+    /// @brief A random-access iterator over the dense value array; `*it` is a
+    ///        `value_type&`, whose `second` may be changed and `first` not.
+    using iterator = detail::SlotIterator<detail::HashSlot<K, V>, false>;
     /// @brief A read-only random-access iterator over the dense value array.
-    using const_iterator = const value_type*;
+    using const_iterator = detail::SlotIterator<detail::HashSlot<K, V>, true>;
 
     /// @brief The load factor a new table grows at.
     static constexpr float default_max_load_factor = 0.8F;
@@ -267,17 +306,27 @@ public:
     /// @brief Takes over `other`'s arrays; `other` is left empty.
     /// @param other the table to move from.
     /// @complexity O(1).
-    HashTable(HashTable&& other) noexcept = default;
+    /// @exceptionsafety `noexcept` unless moving `Hash` or `KeyEqual` may throw,
+    ///        as for `std::unordered_map`. They move first, so if one throws,
+    ///        `other` is unchanged (strong).
+    HashTable(HashTable&& other) noexcept(nothrow_move_constructible_functions)
+        : m_max_load_factor(other.m_max_load_factor),
+          m_hash(std::move(other.m_hash)),
+          m_equal(std::move(other.m_equal)) {
+        m_values.swap(other.m_values);
+        m_index.swap(other.m_index);
+    }
 
     /// @brief Replaces the contents with a copy of `other`.
     /// @param other the table to copy.
     /// @return `*this`.
     /// @complexity O(n + bucket_count).
-    /// @exceptionsafety Strong. Self-assignment is a no-op.
+    /// @exceptionsafety Strong, unless move-assigning `Hash` or `KeyEqual`
+    ///        throws: then basic, this table is left empty. Self-assignment is
+    ///        a no-op.
     HashTable& operator=(const HashTable& other) {
-        if (this != &other) {
-            HashTable copy(other);
-            swap(copy);
+        if (this != std::addressof(other)) {
+            *this = HashTable(other);
         }
         return *this;
     }
@@ -286,10 +335,21 @@ public:
     /// @param other the table to move from.
     /// @return `*this`.
     /// @complexity O(n) to destroy the old elements.
-    HashTable& operator=(HashTable&& other) noexcept {
-        if (this != &other) {
-            HashTable taken(std::move(other));
-            swap(taken);
+    /// @exceptionsafety `noexcept` unless move-assigning `Hash` or `KeyEqual`
+    ///        may throw, as for `std::unordered_map`. If one throws, the
+    ///        exception propagates, `other` is unchanged and this table is left
+    ///        empty (its elements may not suit the function objects it now has).
+    HashTable& operator=(HashTable&& other) noexcept(nothrow_move_assignable_functions) {
+        if (this != std::addressof(other)) {
+            exchange_function_objects<nothrow_move_assignable_functions>(
+                [&] {
+                    m_hash = std::move(other.m_hash);
+                    m_equal = std::move(other.m_equal);
+                },
+                [&]() noexcept { clear(); });
+            m_values = std::move(other.m_values);
+            m_index = std::move(other.m_index);
+            m_max_load_factor = other.m_max_load_factor;
         }
         return *this;
     }
@@ -301,30 +361,28 @@ public:
     /// @param key the key to look for.
     /// @return an iterator to the element, or `end()`.
     /// @complexity Expected O(1).
-    [[nodiscard]] iterator find(const K& key) { return begin() + position_of(key); }
+    [[nodiscard]] iterator find(const K& key) { return iterator_at(position_of(key)); }
     /// @brief Finds the element with key `key`, read-only.
     /// @param key the key to look for.
     /// @return an iterator to the element, or `end()`.
     /// @complexity Expected O(1).
-    [[nodiscard]] const_iterator find(const K& key) const { return begin() + position_of(key); }
+    [[nodiscard]] const_iterator find(const K& key) const { return iterator_at(position_of(key)); }
 
     /// @brief Finds the element whose key equals `key`, of any type `Hash` and `KeyEqual` accept.
     /// @param key the key to look for; no `K` is built from it.
     /// @return an iterator to the element, or `end()`.
     /// @complexity Expected O(1).
     template <class Other>
-        requires detail::TransparentLookup<Hash, KeyEqual>
-    [[nodiscard]] iterator find(const Other& key) {
-        return begin() + position_of(key);
-    }
+        requires detail::LookupArgument<Other, K, Hash, KeyEqual>
+    [[nodiscard]] iterator find(const Other& key) { return iterator_at(position_of(key)); }
     /// @brief Finds the element whose key equals `key`, read-only (transparent lookup).
     /// @param key the key to look for; no `K` is built from it.
     /// @return an iterator to the element, or `end()`.
     /// @complexity Expected O(1).
     template <class Other>
-        requires detail::TransparentLookup<Hash, KeyEqual>
+        requires detail::LookupArgument<Other, K, Hash, KeyEqual>
     [[nodiscard]] const_iterator find(const Other& key) const {
-        return begin() + position_of(key);
+        return iterator_at(position_of(key));
     }
 
     /// @brief Whether an element with key `key` exists.
@@ -337,10 +395,8 @@ public:
     /// @return true if found.
     /// @complexity Expected O(1).
     template <class Other>
-        requires detail::TransparentLookup<Hash, KeyEqual>
-    [[nodiscard]] bool contains(const Other& key) const {
-        return position_of(key) != size();
-    }
+        requires detail::LookupArgument<Other, K, Hash, KeyEqual>
+    [[nodiscard]] bool contains(const Other& key) const { return position_of(key) != size(); }
 
     /// @brief How many elements have key `key`.
     /// @param key the key to look for.
@@ -352,10 +408,8 @@ public:
     /// @return 1 or 0.
     /// @complexity Expected O(1).
     template <class Other>
-        requires detail::TransparentLookup<Hash, KeyEqual>
-    [[nodiscard]] size_type count(const Other& key) const {
-        return contains(key) ? 1 : 0;
-    }
+        requires detail::LookupArgument<Other, K, Hash, KeyEqual>
+    [[nodiscard]] size_type count(const Other& key) const { return contains(key) ? 1 : 0; }
 
     /// @brief The value mapped to `key`.
     /// @param key the key to look for.
@@ -375,20 +429,16 @@ public:
     /// @throws std::out_of_range if there is no such key.
     /// @complexity Expected O(1).
     template <class Other>
-        requires detail::TransparentLookup<Hash, KeyEqual>
-    [[nodiscard]] V& at(const Other& key) {
-        return checked(find(key))->second;
-    }
+        requires detail::LookupArgument<Other, K, Hash, KeyEqual>
+    [[nodiscard]] V& at(const Other& key) { return checked(find(key))->second; }
     /// @brief The value mapped to `key`, read-only (transparent lookup).
     /// @param key the key to look for.
     /// @return a reference to the mapped value.
     /// @throws std::out_of_range if there is no such key.
     /// @complexity Expected O(1).
     template <class Other>
-        requires detail::TransparentLookup<Hash, KeyEqual>
-    [[nodiscard]] const V& at(const Other& key) const {
-        return checked(find(key))->second;
-    }
+        requires detail::LookupArgument<Other, K, Hash, KeyEqual>
+    [[nodiscard]] const V& at(const Other& key) const { return checked(find(key))->second; }
 
     /// @}
     /// @name Insertion
@@ -411,7 +461,26 @@ public:
     /// @invalidation See the class notes: all if the value array grows, else `end()`.
     /// @exceptionsafety Strong.
     std::pair<iterator, bool> insert(value_type&& value) {
-        return try_emplace(std::move(value.first), std::move(value.second));
+        return try_emplace(value.first, std::move(value.second));  // a const key can only be copied
+    }
+
+    /// @brief Inserts an element built from `value` unless its key is
+    ///        present: for a `std::pair<K, V2>`, as `try_emplace(key, value)`
+    ///        (the key is moved, for move-only keys too, and only if inserted),
+    ///        otherwise as `emplace(value)`.
+    /// @param value anything `value_type` can be built from.
+    /// @return the element with that key, and whether it was inserted.
+    /// @complexity Expected amortised O(1).
+    /// @invalidation See the class notes: all if the value array grows, else `end()`.
+    /// @exceptionsafety Strong.
+    template <class P>
+        requires std::is_constructible_v<value_type, P&&>
+    std::pair<iterator, bool> insert(P&& value) {
+        if constexpr (detail::is_pair_with_key<std::remove_cvref_t<P>, K>) {
+            return try_emplace_impl(std::forward<P>(value).first, std::forward<P>(value).second);
+        } else {
+            return emplace(std::forward<P>(value));
+        }
     }
 
     /// @brief Inserts each element of `[first, last)` whose key is not present yet.
@@ -449,21 +518,22 @@ public:
     std::pair<iterator, bool> emplace(Args&&... args) {
         // The key is only known once the pair exists, so the pair is built
         // at the end of the value array first and dropped if it is a duplicate.
-        value_type& candidate = m_values.emplace(std::forward<Args>(args)...);
+        value_type& candidate =
+            m_values.emplace(std::in_place, std::forward<Args>(args)...).element;
         const auto candidate_index = static_cast<std::uint32_t>(size() - 1);
         try {
             const std::uint64_t hash = hash_of(candidate.first);
             const detail::Probe probe = find_in_index(hash, candidate.first);
             if (probe.found) {
                 m_values.pop();
-                return {begin() + m_index.bucket(probe.bucket).value_index, false};
+                return {iterator_at(m_index.bucket(probe.bucket).value_index), false};
             }
             index_new_value(hash, probe, candidate_index);
         } catch (...) {
             m_values.pop();
             throw;
         }
-        return {begin() + candidate_index, true};
+        return {iterator_at(candidate_index), true};
     }
 
     /// @brief Inserts `key` with a value built from `args`, unless `key` is
@@ -551,7 +621,7 @@ public:
     /// @complexity Expected O(1).
     /// @invalidation The erased and the last element, and `end()`.
     template <class Other>
-        requires detail::TransparentLookup<Hash, KeyEqual> &&
+        requires detail::LookupArgument<Other, K, Hash, KeyEqual> &&
                  (!std::is_convertible_v<const Other&, const_iterator>)
     size_type erase(const Other& key) {
         return erase_key(key);
@@ -567,7 +637,7 @@ public:
         const auto index = static_cast<std::uint32_t>(position - cbegin());
         const std::uint64_t hash = hash_of(position->first);
         erase_at(m_index.position_of(hash, index), index);
-        return begin() + index;
+        return iterator_at(index);
     }
 
     /// @brief Removes the element at `position`.
@@ -576,6 +646,30 @@ public:
     /// @complexity Expected O(1).
     /// @invalidation The erased and the last element, and `end()`.
     iterator erase(iterator position) { return erase(const_iterator{position}); }
+
+    /// @brief Removes the elements of `[first, last)`.
+    /// @param first the first element to remove.
+    /// @param last one past the last; `[first, last)` is a valid range of this table.
+    /// @return an iterator to the element now at `first`'s position (one a
+    ///         loop over the table has not visited yet), or `end()`.
+    /// @complexity Expected O(last - first).
+    /// @invalidation Iterators and references to the erased elements, to the
+    ///               elements that fill their places (they come from the end of
+    ///               the array: at most the last `last - first`), and `end()`.
+    /// @exceptionsafety Basic: only the hash can throw, and the elements
+    ///                  erased before it stay erased.
+    iterator erase(const_iterator first, const_iterator last) {
+        const auto from = static_cast<size_type>(first - cbegin());
+        auto to = static_cast<size_type>(last - cbegin());
+        // Back to front: each erase moves the current last element into the
+        // hole, and that element is never one still to be erased (those all
+        // sit before the hole).
+        while (to > from) {
+            --to;
+            erase(iterator_at(to));
+        }
+        return iterator_at(from);
+    }
 
     /// @brief Removes every element; the bucket count stays.
     /// @complexity O(n + bucket_count).
@@ -676,22 +770,22 @@ public:
 
     /// @brief The first element of the dense array.
     /// @return an iterator to it, or `end()` if empty.
-    [[nodiscard]] iterator begin() noexcept { return m_values.begin(); }
+    [[nodiscard]] iterator begin() noexcept { return iterator(m_values.begin()); }
     /// @brief One past the last element.
     /// @return the end iterator.
-    [[nodiscard]] iterator end() noexcept { return m_values.end(); }
+    [[nodiscard]] iterator end() noexcept { return iterator(m_values.end()); }
     /// @brief The first element, read-only.
     /// @return an iterator to it, or `end()` if empty.
-    [[nodiscard]] const_iterator begin() const noexcept { return m_values.begin(); }
+    [[nodiscard]] const_iterator begin() const noexcept { return const_iterator(m_values.begin()); }
     /// @brief One past the last element, read-only.
     /// @return the end iterator.
-    [[nodiscard]] const_iterator end() const noexcept { return m_values.end(); }
+    [[nodiscard]] const_iterator end() const noexcept { return const_iterator(m_values.end()); }
     /// @brief The first element, read-only.
     /// @return an iterator to it, or `cend()` if empty.
-    [[nodiscard]] const_iterator cbegin() const noexcept { return m_values.begin(); }
+    [[nodiscard]] const_iterator cbegin() const noexcept { return begin(); }
     /// @brief One past the last element, read-only.
     /// @return the end iterator.
-    [[nodiscard]] const_iterator cend() const noexcept { return m_values.end(); }
+    [[nodiscard]] const_iterator cend() const noexcept { return end(); }
 
     /// @}
 
@@ -699,19 +793,31 @@ public:
     /// @param other the other table.
     /// @complexity O(1).
     /// @invalidation None: iterators now refer into the other table.
-    void swap(HashTable& other) noexcept {
+    /// @exceptionsafety `noexcept` unless swapping `Hash` or `KeyEqual` may
+    ///        throw, as for `std::unordered_map`. If one throws, the exception
+    ///        propagates and both tables are left empty (a half-swapped hash
+    ///        would no longer find their elements).
+    void swap(HashTable& other) noexcept(nothrow_swappable_functions) {
         using std::swap;
+        exchange_function_objects<nothrow_swappable_functions>(
+            [&] {
+                swap(m_hash, other.m_hash);
+                swap(m_equal, other.m_equal);
+            },
+            [&]() noexcept {
+                clear();
+                other.clear();
+            });
         m_values.swap(other.m_values);
         m_index.swap(other.m_index);
         swap(m_max_load_factor, other.m_max_load_factor);
-        swap(m_hash, other.m_hash);
-        swap(m_equal, other.m_equal);
     }
 
     /// @brief Exchanges the contents of two tables.
     /// @param a one table.
     /// @param b the other.
-    friend void swap(HashTable& a, HashTable& b) noexcept { a.swap(b); }
+    /// @exceptionsafety As the member swap.
+    friend void swap(HashTable& a, HashTable& b) noexcept(noexcept(a.swap(b))) { a.swap(b); }
 
     /// @brief Whether two tables hold the same key-value pairs, in any order.
     /// @param a one table.
@@ -801,6 +907,48 @@ public:
 private:
     using Sizing = detail::PowerOfTwoSizing;
     using Index = detail::RobinHoodIndex<Sizing>;
+    using Slot = detail::HashSlot<K, V>;
+
+    // What moving and swapping the table may throw: only what its function
+    // objects may (std::unordered_map's noexcept conditions).
+    static constexpr bool nothrow_move_constructible_functions =
+        std::is_nothrow_move_constructible_v<Hash> &&
+        std::is_nothrow_move_constructible_v<KeyEqual>;
+    static constexpr bool nothrow_move_assignable_functions =
+        std::is_nothrow_move_assignable_v<Hash> && std::is_nothrow_move_assignable_v<KeyEqual>;
+    static constexpr bool nothrow_swappable_functions =
+        std::is_nothrow_swappable_v<Hash> && std::is_nothrow_swappable_v<KeyEqual>;
+
+    // Runs `exchange`, which moves or swaps Hash and KeyEqual. If it throws,
+    // `empty_tables` runs before the exception goes on: elements placed by
+    // the old function objects may not be found by the new ones, and an
+    // empty table is valid whatever its function objects are.
+    template <bool NoThrow, class Exchange, class EmptyTables>
+    static void exchange_function_objects(Exchange exchange,
+                                          EmptyTables empty_tables) noexcept(NoThrow) {
+        if constexpr (NoThrow) {
+            exchange();
+        } else {
+            try {
+                exchange();
+            } catch (...) {
+                empty_tables();
+                throw;
+            }
+        }
+    }
+
+    [[nodiscard]] iterator iterator_at(size_type position) noexcept {
+        return iterator(m_values.begin() + position);
+    }
+    [[nodiscard]] const_iterator iterator_at(size_type position) const noexcept {
+        return const_iterator(m_values.begin() + position);
+    }
+
+    // The key of the value at `position` in the dense array.
+    [[nodiscard]] const K& key_at(size_type position) const noexcept {
+        return m_values.begin()[position].element.first;
+    }
 
     template <class Key>
     [[nodiscard]] std::uint64_t hash_of(const Key& key) const {
@@ -808,13 +956,31 @@ private:
     }
 
     // The position of `key` in the value array, or size() if absent.
+    // Whether `Key` may be looked up: a K always, anything else only in a
+    // transparent table. Fails the one static_assert a wrong type gets.
+    template <class Key>
+    static consteval bool lookup_allowed() {
+        constexpr bool allowed =
+            std::is_same_v<Key, K> || detail::TransparentLookup<Hash, KeyEqual>;
+        static_assert(
+            allowed,
+            "telechat::HashTable: looking up a key by another type needs a transparent Hash "
+            "and KeyEqual: for std::string keys, HashTable<std::string, V, "
+            "telechat::StringHash, std::equal_to<>>");
+        return allowed;
+    }
+
     template <class Key>
     [[nodiscard]] size_type position_of(const Key& key) const {
-        if (empty()) {
+        if constexpr (lookup_allowed<Key>()) {
+            if (empty()) {
+                return size();
+            }
+            const detail::Probe probe = find_in_index(hash_of(key), key);
+            return probe.found ? m_index.bucket(probe.bucket).value_index : size();
+        } else {
             return size();
         }
-        const detail::Probe probe = find_in_index(hash_of(key), key);
-        return probe.found ? m_index.bucket(probe.bucket).value_index : size();
     }
 
     // Probes the index for `key`. Without buckets, nothing is found.
@@ -823,9 +989,9 @@ private:
         if (bucket_count() == 0) {
             return {};
         }
-        const value_type* values = m_values.begin();
+        const Slot* values = m_values.begin();
         return m_index.probe(
-            hash, [&](std::uint32_t index) { return m_equal(values[index].first, key); });
+            hash, [&](std::uint32_t index) { return m_equal(values[index].element.first, key); });
     }
 
     template <class Key, class... Args>
@@ -833,15 +999,16 @@ private:
         const std::uint64_t hash = hash_of(key);
         const detail::Probe probe = find_in_index(hash, key);
         if (probe.found) {
-            return {begin() + m_index.bucket(probe.bucket).value_index, false};
+            return {iterator_at(m_index.bucket(probe.bucket).value_index), false};
         }
         const auto new_index = static_cast<std::uint32_t>(size());
         require_fits(size() + 1);
         const detail::Probe where = make_room_in_index(hash, probe);
-        m_values.emplace(std::piecewise_construct, std::forward_as_tuple(std::forward<Key>(key)),
+        m_values.emplace(std::in_place, std::piecewise_construct,
+                         std::forward_as_tuple(std::forward<Key>(key)),
                          std::forward_as_tuple(std::forward<Args>(args)...));
         m_index.place(where, new_index);
-        return {begin() + new_index, true};
+        return {iterator_at(new_index), true};
     }
 
     // Indexes the value just appended at `value_index` (the last one).
@@ -879,9 +1046,8 @@ private:
     // `indexed` values and swaps it in; if hashing throws, nothing changed.
     void rebuild_index(size_type new_bucket_count, size_type indexed) {
         Index fresh(new_bucket_count, Sizing::element_limit(new_bucket_count, m_max_load_factor));
-        const value_type* values = m_values.begin();
         for (size_type i = 0; i < indexed; ++i) {
-            const std::uint64_t hash = hash_of(values[i].first);
+            const std::uint64_t hash = hash_of(key_at(i));
             fresh.place(fresh.probe_absent(hash), static_cast<std::uint32_t>(i));
         }
         m_index.swap(fresh);
@@ -889,25 +1055,29 @@ private:
 
     template <class Key>
     size_type erase_key(const Key& key) {
-        if (empty()) {
+        if constexpr (lookup_allowed<Key>()) {
+            if (empty()) {
+                return 0;
+            }
+            const detail::Probe probe = find_in_index(hash_of(key), key);
+            if (!probe.found) {
+                return 0;
+            }
+            erase_at(probe.bucket, m_index.bucket(probe.bucket).value_index);
+            return 1;
+        } else {
             return 0;
         }
-        const detail::Probe probe = find_in_index(hash_of(key), key);
-        if (!probe.found) {
-            return 0;
-        }
-        erase_at(probe.bucket, m_index.bucket(probe.bucket).value_index);
-        return 1;
     }
 
     // Removes the entry in `bucket`, which names `index`. The last value
     // moves into the hole so that the value array stays dense.
     void erase_at(size_type bucket, std::uint32_t index) {
         const auto last = static_cast<std::uint32_t>(size() - 1);
-        value_type* values = m_values.begin();
+        Slot* values = m_values.begin();
         // Hash the last key before the index changes: if the hash throws,
         // the table is still exactly as it was.
-        const std::uint64_t last_hash = index != last ? hash_of(values[last].first) : 0;
+        const std::uint64_t last_hash = index != last ? hash_of(key_at(last)) : 0;
         m_index.erase(bucket);
         if (index != last) {
             m_index.retarget(last_hash, last, index);
@@ -918,19 +1088,21 @@ private:
 
     // noexcept on purpose: a move that throws half-way would leave a value
     // no bucket names, so the program stops rather than run on corrupted.
-    static void fill_hole(value_type& hole, value_type& last) noexcept { hole = std::move(last); }
+    static void fill_hole(Slot& hole, Slot& last) noexcept { detail::move_slot_over(hole, last); }
 
     void check_bucket(size_type position, const detail::Bucket& here) const {
-        const value_type& value = m_values.begin()[here.value_index];
-        const std::uint64_t hash = hash_of(value.first);
+        const K& key = key_at(here.value_index);
+        const std::uint64_t hash = hash_of(key);
         const size_type home = m_index.home(hash);
         const size_type offset =
             position >= home ? position - home : position + bucket_count() - home;
         const std::uint32_t expected =
-            Index::first_step(hash) + static_cast<std::uint32_t>(offset) * detail::Bucket::dist_unit;
-        detail::require_invariant(here.dist_and_fingerprint == expected,
-                                  "HashTable: stored distance and fingerprint match the key's hash");
-        const detail::Probe found = find_in_index(hash, value.first);
+            Index::first_step(hash) +
+            static_cast<std::uint32_t>(offset) * detail::Bucket::dist_unit;
+        detail::require_invariant(
+            here.dist_and_fingerprint == expected,
+            "HashTable: stored distance and fingerprint match the key's hash");
+        const detail::Probe found = find_in_index(hash, key);
         detail::require_invariant(found.found && found.bucket == position,
                                   "HashTable: a lookup of each key reaches its own bucket "
                                   "(Robin Hood order, unique keys)");
@@ -955,11 +1127,40 @@ private:
         return found;
     }
 
-    Stack<value_type> m_values;
+    Stack<Slot> m_values;
     Index m_index;
     float m_max_load_factor = default_max_load_factor;
-    [[no_unique_address]] Hash m_hash;
+    // A stand-in if Hash cannot hash K, after the static_assert at the top.
+    [[no_unique_address]] std::conditional_t<detail::hashes_keys<Hash, K>, Hash,
+                                             detail::UnusableHash>
+        m_hash;
     [[no_unique_address]] KeyEqual m_equal;
 };
+
+/// @brief Removes every element of `table` for which `pred` is true: C++20's
+///        `std::erase_if` for HashTable, found by argument-dependent lookup.
+/// @param table the table.
+/// @param pred called once per element, with a `value_type&` (the key is
+///        `const`); it must not change the table.
+/// @return how many elements were removed.
+/// @complexity O(n) calls of `pred`, and expected O(1) per removal.
+/// @invalidation Iterators and references to the removed elements and to the
+///               elements that move into their places (from the end of the
+///               array), and `end()`.
+/// @exceptionsafety Basic: if `pred` or the hash throws, the elements removed
+///                  before stay removed.
+template <class K, class V, class Hash, class KeyEqual, class Pred>
+typename HashTable<K, V, Hash, KeyEqual>::size_type erase_if(HashTable<K, V, Hash, KeyEqual>& table,
+                                                             Pred pred) {
+    const auto before = table.size();
+    for (auto it = table.begin(); it != table.end();) {
+        if (pred(*it)) {
+            it = table.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    return before - table.size();
+}
 
 }  // namespace telechat

@@ -164,7 +164,7 @@ public:
     /// @complexity O(n).
     /// @exceptionsafety Strong (copy, then swap). Self-assignment is a no-op.
     Queue& operator=(const Queue& other) {
-        if (this != &other) {
+        if (this != std::addressof(other)) {
             Queue copy(other);
             swap(copy);
         }
@@ -176,7 +176,7 @@ public:
     /// @return `*this`.
     /// @complexity O(n) to destroy the old elements.
     Queue& operator=(Queue&& other) noexcept {
-        if (this != &other) {
+        if (this != std::addressof(other)) {
             Queue taken(std::move(other));
             swap(taken);
         }
@@ -489,7 +489,7 @@ public:
     reference operator*() const noexcept { return m_data[m_position & m_mask]; }
     /// @brief The element at this position.
     /// @return a pointer to it.
-    pointer operator->() const noexcept { return &**this; }
+    pointer operator->() const noexcept { return std::addressof(**this); }
 
     /// @brief Advances towards the back.
     /// @return `*this`.

@@ -144,7 +144,7 @@ public:
     /// @complexity O(n).
     /// @exceptionsafety Strong (copy, then swap). Self-assignment is a no-op.
     Stack& operator=(const Stack& other) {
-        if (this != &other) {
+        if (this != std::addressof(other)) {
             Stack copy(other);
             swap(copy);
         }
@@ -156,7 +156,7 @@ public:
     /// @return `*this`.
     /// @complexity O(n) to destroy the old elements.
     Stack& operator=(Stack&& other) noexcept {
-        if (this != &other) {
+        if (this != std::addressof(other)) {
             Stack taken(std::move(other));
             swap(taken);
         }

@@ -14,6 +14,7 @@
 #include <utility>
 
 #include "../invariant.hpp"
+#include "config.hpp"
 
 namespace telechat::detail {
 
