@@ -2,6 +2,8 @@
 /// @brief The exception that every container's `check_invariants()` throws.
 #pragma once
 
+#include "detail/config.hpp"  // first: stops a pre-C++20 build with one clear line
+
 #include <stdexcept>
 #include <string>
 

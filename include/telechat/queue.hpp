@@ -2,6 +2,8 @@
 /// @brief telechat::Queue, a first-in first-out container over a growable ring buffer.
 #pragma once
 
+#include "detail/config.hpp"  // first: stops a pre-C++20 build with one clear line
+
 #include <algorithm>
 #include <bit>
 #include <cstddef>

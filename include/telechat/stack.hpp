@@ -2,6 +2,8 @@
 /// @brief telechat::Stack, a last-in first-out container over one growable array.
 #pragma once
 
+#include "detail/config.hpp"  // first: stops a pre-C++20 build with one clear line
+
 #include <algorithm>
 #include <compare>
 #include <cstddef>

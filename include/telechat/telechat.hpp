@@ -8,6 +8,8 @@
 /// the public headers that use them.
 #pragma once
 
+#include "detail/config.hpp"  // first: stops a pre-C++20 build with one clear line
+
 #include "client/session.hpp"
 #include "desk/agent_pool.hpp"
 #include "desk/buffer_pool.hpp"

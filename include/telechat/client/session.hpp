@@ -4,6 +4,8 @@
 ///        and keeps track of who the user is talking to.
 #pragma once
 
+#include "../detail/config.hpp"  // first: stops a pre-C++20 build with one clear line
+
 #include <cstddef>
 #include <cstdint>
 #include <optional>

@@ -2,6 +2,8 @@
 /// @brief telechat::AgentPool, the agents on duty and who serves whom.
 #pragma once
 
+#include "../detail/config.hpp"  // first: stops a pre-C++20 build with one clear line
+
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>

@@ -2,6 +2,8 @@
 /// @brief telechat::BufferPool, emptied string buffers kept for reuse.
 #pragma once
 
+#include "../detail/config.hpp"  // first: stops a pre-C++20 build with one clear line
+
 #include <cstddef>
 #include <string>
 #include <utility>

@@ -2,6 +2,8 @@
 /// @brief telechat::Desk, the support desk: 3MCP in, 3MCP out, no I/O.
 #pragma once
 
+#include "../detail/config.hpp"  // first: stops a pre-C++20 build with one clear line
+
 #include <cstddef>
 #include <cstdint>
 #include <optional>

@@ -5,6 +5,8 @@
 /// Included by desk.hpp; including it alone includes desk.hpp.
 #pragma once
 
+#include "../detail/config.hpp"  // first: stops a pre-C++20 build with one clear line
+
 #include <algorithm>
 #include <charconv>
 #include <cstddef>

@@ -4,6 +4,8 @@
 ///        being assigned, leaving.
 #pragma once
 
+#include "../detail/config.hpp"  // first: stops a pre-C++20 build with one clear line
+
 #include <cstddef>
 #include <cstdint>
 #include <limits>

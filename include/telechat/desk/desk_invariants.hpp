@@ -7,6 +7,8 @@
 /// including it alone includes desk.hpp.
 #pragma once
 
+#include "../detail/config.hpp"  // first: stops a pre-C++20 build with one clear line
+
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>

@@ -2,6 +2,8 @@
 /// @brief telechat::HistoryStore, every user's latest messages, bounded twice.
 #pragma once
 
+#include "../detail/config.hpp"  // first: stops a pre-C++20 build with one clear line
+
 #include <charconv>
 #include <cstddef>
 #include <cstdint>

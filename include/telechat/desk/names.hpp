@@ -2,6 +2,8 @@
 /// @brief Case-insensitive name lookup: the hash and equality the desk's tables use.
 #pragma once
 
+#include "../detail/config.hpp"  // first: stops a pre-C++20 build with one clear line
+
 #include <cstddef>
 #include <cstdint>
 #include <string>

@@ -2,6 +2,8 @@
 /// @brief telechat::DeskOptions, every limit of the support desk in one place.
 #pragma once
 
+#include "../detail/config.hpp"  // first: stops a pre-C++20 build with one clear line
+
 #include <cstddef>
 #include <cstdint>
 #include <stdexcept>

@@ -3,6 +3,8 @@
 ///        send, close requests, and the list of connections to look at.
 #pragma once
 
+#include "../detail/config.hpp"  // first: stops a pre-C++20 build with one clear line
+
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>

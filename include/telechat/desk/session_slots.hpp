@@ -3,6 +3,8 @@
 ///        open connection, named by an id that goes stale when it closes.
 #pragma once
 
+#include "../detail/config.hpp"  // first: stops a pre-C++20 build with one clear line
+
 #include <cstddef>
 #include <cstdint>
 #include <limits>

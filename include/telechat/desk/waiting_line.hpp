@@ -2,6 +2,8 @@
 /// @brief telechat::WaitingLine, customers waiting for an agent, in arrival order.
 #pragma once
 
+#include "../detail/config.hpp"  // first: stops a pre-C++20 build with one clear line
+
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>

@@ -2,6 +2,8 @@
 /// @brief The hash table's sizing rule: how many buckets, and which one is a key's home.
 #pragma once
 
+#include "config.hpp"  // first: stops a pre-C++20 build with one clear line
+
 #include <bit>
 #include <cmath>
 #include <cstddef>

@@ -3,6 +3,8 @@
 ///        an array of small buckets, with backward-shift deletion.
 #pragma once
 
+#include "config.hpp"  // first: stops a pre-C++20 build with one clear line
+
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>

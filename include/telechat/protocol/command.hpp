@@ -2,6 +2,8 @@
 /// @brief Parsing one 3MCP line into a typed command.
 #pragma once
 
+#include "../detail/config.hpp"  // first: stops a pre-C++20 build with one clear line
+
 #include <array>
 #include <cstddef>
 #include <cstdint>

@@ -3,6 +3,8 @@
 ///        appends one line, LF-terminated, with the words of vocabulary.hpp.
 #pragma once
 
+#include "../detail/config.hpp"  // first: stops a pre-C++20 build with one clear line
+
 #include <string>
 #include <string_view>
 

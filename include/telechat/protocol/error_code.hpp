@@ -2,6 +2,8 @@
 /// @brief The 3MCP error codes that follow `-ERR` in a reply.
 #pragma once
 
+#include "../detail/config.hpp"  // first: stops a pre-C++20 build with one clear line
+
 #include <optional>
 #include <string_view>
 

@@ -2,6 +2,8 @@
 /// @brief telechat::protocol::LineFramer, which cuts a byte stream into 3MCP lines.
 #pragma once
 
+#include "../detail/config.hpp"  // first: stops a pre-C++20 build with one clear line
+
 #include <cstddef>
 #include <string>
 #include <string_view>

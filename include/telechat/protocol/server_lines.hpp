@@ -9,6 +9,8 @@
 /// the request the reply answers, which is what client::Session keeps.
 #pragma once
 
+#include "../detail/config.hpp"  // first: stops a pre-C++20 build with one clear line
+
 #include <cstddef>
 #include <cstdint>
 #include <optional>

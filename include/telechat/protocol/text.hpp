@@ -2,6 +2,8 @@
 /// @brief What 3MCP accepts as text: strict UTF-8 with no control characters but TAB.
 #pragma once
 
+#include "../detail/config.hpp"  // first: stops a pre-C++20 build with one clear line
+
 #include <cstddef>
 #include <cstdint>
 #include <string_view>

@@ -12,6 +12,8 @@
 /// `write_line(out, word::queued, position)`.
 #pragma once
 
+#include "../detail/config.hpp"  // first: stops a pre-C++20 build with one clear line
+
 #include <optional>
 #include <string_view>
 

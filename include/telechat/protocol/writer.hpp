@@ -5,6 +5,8 @@
 /// command_writer.hpp.
 #pragma once
 
+#include "../detail/config.hpp"  // first: stops a pre-C++20 build with one clear line
+
 #include <charconv>
 #include <cstdint>
 #include <string>

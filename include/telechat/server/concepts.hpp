@@ -3,6 +3,8 @@
 ///        SocketBackend (how bytes move) and ThreadingPolicy (who runs the loops).
 #pragma once
 
+#include "../detail/config.hpp"  // first: stops a pre-C++20 build with one clear line
+
 #include <concepts>
 #include <cstddef>
 #include <cstdint>

@@ -3,6 +3,8 @@
 ///        bytes between sockets and the Desk, and does nothing else.
 #pragma once
 
+#include "../detail/config.hpp"  // first: stops a pre-C++20 build with one clear line
+
 #include <atomic>
 #include <chrono>
 #include <cstddef>

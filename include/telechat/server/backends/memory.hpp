@@ -4,6 +4,8 @@
 ///        one process.
 #pragma once
 
+#include "../../detail/config.hpp"  // first: stops a pre-C++20 build with one clear line
+
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>

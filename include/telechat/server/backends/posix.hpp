@@ -3,6 +3,8 @@
 ///        IPv6), with an epoll poller. Linux only (epoll, eventfd, accept4).
 #pragma once
 
+#include "../../detail/config.hpp"  // first: stops a pre-C++20 build with one clear line
+
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netdb.h>

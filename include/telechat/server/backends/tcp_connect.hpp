@@ -4,6 +4,8 @@
 ///        (like PosixBackend, the server end).
 #pragma once
 
+#include "../../detail/config.hpp"  // first: stops a pre-C++20 build with one clear line
+
 #include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>

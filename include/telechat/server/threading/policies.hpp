@@ -2,6 +2,8 @@
 /// @brief The three threading policies of telechat::Server: Threads, Reactor, Reactors.
 #pragma once
 
+#include "../../detail/config.hpp"  // first: stops a pre-C++20 build with one clear line
+
 #include <cstddef>
 #include <thread>
 
