@@ -13,8 +13,9 @@ namespace telechat {
 ///        breaks one of the documented invariants.
 ///
 /// It never happens through the public interface; seeing it means a bug in
-/// TeleChat, or memory corruption, or (for HashTable) a key that was changed
-/// through an iterator. The message names the invariant that failed.
+/// TeleChat, or memory corruption, or (for HashTable) a hash function that
+/// gives a key different hashes over time. The message names the invariant
+/// that failed.
 class InvariantViolation : public std::logic_error {
 public:
     /// @brief Creates the exception with a message naming the broken invariant.
