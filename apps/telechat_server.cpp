@@ -63,16 +63,16 @@ struct Settings {
     std::exit(2);
 }
 
-std::uint64_t parse_count(const std::string& option, const std::string& text, std::uint64_t smallest,
-                          std::uint64_t largest) {
+std::uint64_t parse_count(const std::string& option, const std::string& text,
+                          std::uint64_t smallest, std::uint64_t largest) {
     if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos) {
         usage_error(option + ": '" + text + "' is not a whole number");
     }
     errno = 0;
     const unsigned long long value = std::strtoull(text.c_str(), nullptr, 10);
     if (errno == ERANGE || value < smallest || value > largest) {
-        usage_error(option + ": " + text + " is out of range (" + std::to_string(smallest) + " to " +
-                    std::to_string(largest) + ")");
+        usage_error(option + ": " + text + " is out of range (" + std::to_string(smallest) +
+                    " to " + std::to_string(largest) + ")");
     }
     return value;
 }
@@ -88,7 +88,8 @@ telechat::UnixMillis parse_seconds(const std::string& option, const std::string&
 
 bool is_numeric_address(const std::string& text) {
     unsigned char buffer[sizeof(in6_addr)];
-    return inet_pton(AF_INET, text.c_str(), buffer) == 1 || inet_pton(AF_INET6, text.c_str(), buffer) == 1;
+    return inet_pton(AF_INET, text.c_str(), buffer) == 1 ||
+           inet_pton(AF_INET6, text.c_str(), buffer) == 1;
 }
 
 // A key must be something a client can type as the one word CONNECT takes.
@@ -140,7 +141,8 @@ Settings parse_arguments(int argc, char** argv) {
             }
             settings.server.endpoint.address = value;
         } else if (option == "--port") {
-            settings.server.endpoint.port = static_cast<std::uint16_t>(parse_count(option, value, 0, 65535));
+            settings.server.endpoint.port =
+                static_cast<std::uint16_t>(parse_count(option, value, 0, 65535));
         } else if (option == "--agent-key") {
             if (!is_usable_key(value)) {
                 usage_error("--agent-key: the key must be one word of printable text");
@@ -236,7 +238,8 @@ int serve(Settings& settings, const sigset_t& stop_signals) {
     std::thread signal_waiter([&] {
         int received = 0;
         sigwait(&stop_signals, &received);
-        std::fprintf(stderr, "received %s: shutting down\n", received == SIGINT ? "SIGINT" : "SIGTERM");
+        std::fprintf(stderr, "received %s: shutting down\n",
+                     received == SIGINT ? "SIGINT" : "SIGTERM");
         server.stop();
     });
     server.run();

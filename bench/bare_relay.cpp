@@ -38,7 +38,7 @@ struct Client {
 volatile std::sig_atomic_t g_stop = 0;
 
 class Relay {
-  public:
+public:
     explicit Relay(int listener) : m_listener(listener), m_epoll(::epoll_create1(0)) {
         watch(m_listener, EPOLLIN, EPOLL_CTL_ADD);
     }
@@ -65,7 +65,7 @@ class Relay {
         }
     }
 
-  private:
+private:
     Client& client(int fd) {
         if (static_cast<std::size_t>(fd) >= m_clients.size()) {
             m_clients.resize(static_cast<std::size_t>(fd) + 1);

@@ -247,14 +247,14 @@ struct Conn {
 
 // What a dialect tells the load generator while it decodes a connection's input.
 class Events {
-  public:
+public:
     virtual void ready(Conn& conn) = 0;
     virtual void delivered(Conn& conn, std::string_view from, std::string_view payload) = 0;
     virtual void acked(Conn& conn) = 0;
     virtual void assigned(Conn& conn, std::string_view peer) = 0;
     virtual void failed(Conn& conn, std::string_view what) = 0;
 
-  protected:
+protected:
     ~Events() = default;
 };
 
@@ -266,7 +266,7 @@ std::string numbered(char prefix, std::size_t i) {
 // the server's bytes decode into events. Names are s<i>/r<i> for the pair's
 // ends and p<i> for its channel or topic unless a dialect says otherwise.
 class Dialect {
-  public:
+public:
     virtual ~Dialect() = default;
     virtual std::string greeting(const Conn& conn) const = 0;
     virtual void append_message(std::size_t pair, std::string_view payload,
@@ -282,7 +282,7 @@ class Dialect {
     // True when a receiver counts as registered once its greeting is written.
     virtual bool receiver_ready_when_connected() const { return false; }
 
-  protected:
+protected:
     static std::string name_of(const Conn& conn) {
         return numbered(conn.role == Role::Sender     ? 's'
                         : conn.role == Role::Receiver ? 'r'
@@ -316,7 +316,7 @@ bool starts_with(std::string_view text, std::string_view prefix) {
 // 3MCP: agents a<i> receive, customers c<i> send. Idle connections are
 // customers left waiting in line (the server runs with no agents).
 class TmcpDialect final : public Dialect {
-  public:
+public:
     explicit TmcpDialect(std::string key) : m_key(std::move(key)) {}
 
     std::string greeting(const Conn& conn) const override {
@@ -355,7 +355,7 @@ class TmcpDialect final : public Dialect {
     bool acks() const override { return true; }
     bool server_pairs() const override { return true; }
 
-  private:
+private:
     std::string m_key;
 };
 
@@ -366,7 +366,7 @@ class IrcDialect final : public Dialect {
         return command.size() == 3 && (command[0] == '4' || command[0] == '5') && command != "422";
     }
 
-  public:
+public:
     std::string greeting(const Conn& conn) const override {
         const std::string nick = name_of(conn);
         return "NICK " + nick + "\r\nUSER " + nick + " 0 * :" + nick + "\r\n";
@@ -384,7 +384,7 @@ class IrcDialect final : public Dialect {
     }
     std::string expected_from(std::size_t pair) const override { return numbered('s', pair); }
 
-  private:
+private:
     static void decode_line(Conn& conn, std::string_view line, Events& events) {
         std::string_view from;
         if (starts_with(line, ":")) {
@@ -475,7 +475,7 @@ void append_bulk(std::string_view text, std::string& out) {
 // Redis pub/sub: r<i> SUBSCRIBEs to p<i>, s<i> PUBLISHes to it and gets the
 // receiver count back for each message (its ack).
 class RespDialect final : public Dialect {
-  public:
+public:
     std::string greeting(const Conn& conn) const override {
         std::string out;
         if (conn.role == Role::Sender) {
@@ -509,7 +509,7 @@ class RespDialect final : public Dialect {
     }
     bool acks() const override { return true; }
 
-  private:
+private:
     static void handle(Conn& conn, const RespValue& value, Events& events) {
         if (value.type == ':') {
             events.acked(conn);
@@ -528,7 +528,7 @@ class RespDialect final : public Dialect {
 // NATS: SUB p<i> 1, PUB p<i> <len>; a PING/PONG round trip confirms that the
 // server has processed CONNECT and SUB.
 class NatsDialect final : public Dialect {
-  public:
+public:
     std::string greeting(const Conn& conn) const override {
         std::string out = "CONNECT {\"verbose\":false,\"pedantic\":false}\r\n";
         if (conn.role != Role::Sender) {
@@ -582,7 +582,7 @@ class NatsDialect final : public Dialect {
 // MQTT 3.1.1, QoS 0 everywhere: CONNECT (clean session, no keep-alive),
 // SUBSCRIBE p<i>, PUBLISH to p<i>.
 class MqttDialect final : public Dialect {
-  public:
+public:
     std::string greeting(const Conn& conn) const override {
         std::string body;
         append_string("MQTT", body);
@@ -635,7 +635,7 @@ class MqttDialect final : public Dialect {
         conn.in.erase(0, at);
     }
 
-  private:
+private:
     static void append_string(std::string_view text, std::string& out) {
         out += static_cast<char>(text.size() >> 8);
         out += static_cast<char>(text.size() & 0xFFU);
@@ -691,7 +691,7 @@ class MqttDialect final : public Dialect {
 // The bare relay: both ends of pair i send "<i>\n" and get "paired\n"; then
 // lines go through untouched. Idle connection k pairs with k^1.
 class BareDialect final : public Dialect {
-  public:
+public:
     std::string greeting(const Conn& conn) const override {
         return std::to_string(conn.role == Role::Idle ? conn.index / 2 : conn.index) + "\n";
     }
@@ -742,7 +742,7 @@ std::unique_ptr<Dialect> make_dialect(const Options& options) {
 // The per-sender half of the receiver's check: which sequence numbers have
 // arrived, and the highest so far (anything below it arrives out of order).
 class SequenceCheck {
-  public:
+public:
     enum class Verdict { InOrder, Reordered, Duplicate, NeverSent };
 
     void sent() { m_seen.push_back(false); }
@@ -766,7 +766,7 @@ class SequenceCheck {
         return Verdict::InOrder;
     }
 
-  private:
+private:
     std::vector<bool> m_seen;
     std::uint64_t m_distinct = 0;
     std::uint64_t m_highest = 0;
@@ -837,12 +837,12 @@ double self_cpu_seconds() {
 // ---------------------------------------------------------------- the generator
 
 class RunFailed : public std::runtime_error {
-  public:
+public:
     using std::runtime_error::runtime_error;
 };
 
 class LoadGenerator final : private Events {
-  public:
+public:
     explicit LoadGenerator(Options options)
         : m_options(std::move(options)),
           m_dialect(make_dialect(m_options)),
@@ -875,7 +875,7 @@ class LoadGenerator final : private Events {
         return failure.empty() && clean() ? 0 : 1;
     }
 
-  private:
+private:
     static constexpr std::uint64_t timer_token = ~std::uint64_t{0};
 
     // ---- connecting and registering

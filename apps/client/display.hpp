@@ -43,7 +43,7 @@ inline std::string printable(std::string_view text) {
 // A table whose columns are as wide as their widest cell; the last column is
 // not padded (it holds message text).
 class Table {
-  public:
+public:
     explicit Table(std::vector<std::string> header) { m_rows.push_back(std::move(header)); }
 
     void add(std::vector<std::string> row) { m_rows.push_back(std::move(row)); }
@@ -70,7 +70,7 @@ class Table {
         return out;
     }
 
-  private:
+private:
     std::vector<std::vector<std::string>> m_rows;
 };
 
@@ -85,7 +85,7 @@ inline std::string local_time(std::uint64_t unix_ms) {
 
 // Turns events into the lines the user sees.
 class Display {
-  public:
+public:
     explicit Display(bool for_script) : m_script(for_script) {}
 
     [[nodiscard]] bool for_script() const noexcept { return m_script; }
@@ -114,7 +114,7 @@ class Display {
         return "-- " + std::string(message);
     }
 
-  private:
+private:
     [[nodiscard]] std::string labelled(std::string_view script_word, std::string_view person_label,
                                        const std::string& text) const {
         if (m_script) {

@@ -178,7 +178,7 @@ Settings parse_arguments(int argc, char** argv) {
 // ---- the client --------------------------------------------------------------
 
 class Client {
-  public:
+public:
     Client(Settings settings, bool interactive)
         : m_settings(std::move(settings)), m_interactive(interactive), m_display(!interactive) {}
 
@@ -206,7 +206,7 @@ class Client {
         return code;
     }
 
-  private:
+private:
     // ---- before connecting ----
 
     // Asks for what the command line left out; in a script nothing can be asked.

@@ -180,7 +180,7 @@ inline std::size_t columns(std::string_view text) {
 // swallowed whole. It owns the bottom line of the screen: whatever else is
 // printed clears that line first and redraws it afterwards.
 class LineEditor {
-  public:
+public:
     enum class Outcome { editing, line_ready, end_of_input };
 
     static constexpr std::size_t max_bytes = 4096;
@@ -252,7 +252,7 @@ class LineEditor {
 
     static constexpr std::string_view clear_line = "\r\x1b[K";
 
-  private:
+private:
     enum class Escape { none, started, sequence };
 
     void insert(char c) {

@@ -50,7 +50,7 @@ void narrate(std::string_view text) {
 // One participant: a TCP connection to the server, and the transcript of
 // everything it sends (>>) and receives (<<).
 class Participant {
-  public:
+public:
     Participant(std::string name, std::uint16_t port) : m_name(std::move(name)) {
         telechat::server::ConnectOptions blocking;
         blocking.non_blocking = false;
@@ -86,7 +86,7 @@ class Participant {
         }
     }
 
-  private:
+private:
     std::string next_line(std::string_view expected) {
         const auto deadline = Clock::now() + std::chrono::seconds(5);
         for (;;) {

@@ -31,7 +31,7 @@ namespace {
 //! [lru]
 template <class K, class V>
 class LruCache {
-  public:
+public:
     explicit LruCache(std::size_t capacity) : m_capacity(capacity) {
         m_where.reserve(capacity);
     }
@@ -66,7 +66,7 @@ class LruCache {
 
     [[nodiscard]] std::size_t size() const { return m_order.size(); }
 
-  private:
+private:
     using Entry = std::pair<K, V>;
     std::size_t m_capacity;
     std::list<Entry> m_order;  // most recently used first

@@ -36,7 +36,7 @@ using namespace telechat::server;
 // about one write in a hundred into a fake reset.
 template <telechat::server::SocketBackend Inner>
 class FlakyBackend {
-  public:
+public:
     using Handle = typename Inner::Handle;
     using PollerType = typename Inner::PollerType;
 
@@ -74,7 +74,7 @@ class FlakyBackend {
     }
     PollerType make_poller() { return m_inner.make_poller(); }
 
-  private:
+private:
     // Shared by every copy (one per loop), which may run on different threads.
     std::uint64_t next_call() {
         return m_calls->fetch_add(1, std::memory_order_relaxed);

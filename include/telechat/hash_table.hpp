@@ -373,14 +373,14 @@ public:
     /// @return an iterator to the element, or `end()`.
     /// @complexity Expected O(1).
     template <class Other>
-        requires detail::LookupArgument<Other, K, Hash, KeyEqual>
+    requires detail::LookupArgument<Other, K, Hash, KeyEqual>
     [[nodiscard]] iterator find(const Other& key) { return iterator_at(position_of(key)); }
     /// @brief Finds the element whose key equals `key`, read-only (transparent lookup).
     /// @param key the key to look for; no `K` is built from it.
     /// @return an iterator to the element, or `end()`.
     /// @complexity Expected O(1).
     template <class Other>
-        requires detail::LookupArgument<Other, K, Hash, KeyEqual>
+    requires detail::LookupArgument<Other, K, Hash, KeyEqual>
     [[nodiscard]] const_iterator find(const Other& key) const {
         return iterator_at(position_of(key));
     }
@@ -395,7 +395,7 @@ public:
     /// @return true if found.
     /// @complexity Expected O(1).
     template <class Other>
-        requires detail::LookupArgument<Other, K, Hash, KeyEqual>
+    requires detail::LookupArgument<Other, K, Hash, KeyEqual>
     [[nodiscard]] bool contains(const Other& key) const { return position_of(key) != size(); }
 
     /// @brief How many elements have key `key`.
@@ -408,7 +408,7 @@ public:
     /// @return 1 or 0.
     /// @complexity Expected O(1).
     template <class Other>
-        requires detail::LookupArgument<Other, K, Hash, KeyEqual>
+    requires detail::LookupArgument<Other, K, Hash, KeyEqual>
     [[nodiscard]] size_type count(const Other& key) const { return contains(key) ? 1 : 0; }
 
     /// @brief The value mapped to `key`.
@@ -429,7 +429,7 @@ public:
     /// @throws std::out_of_range if there is no such key.
     /// @complexity Expected O(1).
     template <class Other>
-        requires detail::LookupArgument<Other, K, Hash, KeyEqual>
+    requires detail::LookupArgument<Other, K, Hash, KeyEqual>
     [[nodiscard]] V& at(const Other& key) { return checked(find(key))->second; }
     /// @brief The value mapped to `key`, read-only (transparent lookup).
     /// @param key the key to look for.
@@ -437,7 +437,7 @@ public:
     /// @throws std::out_of_range if there is no such key.
     /// @complexity Expected O(1).
     template <class Other>
-        requires detail::LookupArgument<Other, K, Hash, KeyEqual>
+    requires detail::LookupArgument<Other, K, Hash, KeyEqual>
     [[nodiscard]] const V& at(const Other& key) const { return checked(find(key))->second; }
 
     /// @}
@@ -474,8 +474,7 @@ public:
     /// @invalidation See the class notes: all if the value array grows, else `end()`.
     /// @exceptionsafety Strong.
     template <class P>
-        requires std::is_constructible_v<value_type, P&&>
-    std::pair<iterator, bool> insert(P&& value) {
+    std::pair<iterator, bool> insert(P&& value) requires std::is_constructible_v<value_type, P&&> {
         if constexpr (detail::is_pair_with_key<std::remove_cvref_t<P>, K>) {
             return try_emplace_impl(std::forward<P>(value).first, std::forward<P>(value).second);
         } else {
@@ -621,9 +620,8 @@ public:
     /// @complexity Expected O(1).
     /// @invalidation The erased and the last element, and `end()`.
     template <class Other>
-        requires detail::LookupArgument<Other, K, Hash, KeyEqual> &&
-                 (!std::is_convertible_v<const Other&, const_iterator>)
-    size_type erase(const Other& key) {
+    requires detail::LookupArgument<Other, K, Hash, KeyEqual> &&
+        (!std::is_convertible_v<const Other&, const_iterator>)size_type erase(const Other& key) {
         return erase_key(key);
     }
 
@@ -699,10 +697,9 @@ public:
     /// @brief The mean number of elements per bucket.
     /// @return `size() / bucket_count()`, or 0 without buckets.
     [[nodiscard]] float load_factor() const noexcept {
-        return bucket_count() == 0
-                   ? 0.0F
-                   : static_cast<float>(static_cast<double>(size()) /
-                                        static_cast<double>(bucket_count()));
+        return bucket_count() == 0 ? 0.0F
+                                   : static_cast<float>(static_cast<double>(size()) /
+                                                        static_cast<double>(bucket_count()));
     }
 
     /// @brief The load factor above which an insert grows the index.
@@ -717,7 +714,8 @@ public:
     /// @complexity O(1), or O(n + bucket_count) if it rehashes.
     void max_load_factor(float limit) {
         if (!(limit >= 0.05F && limit <= 0.95F)) {
-            throw std::invalid_argument("telechat::HashTable::max_load_factor must be in [0.05, 0.95]");
+            throw std::invalid_argument(
+                "telechat::HashTable::max_load_factor must be in [0.05, 0.95]");
         }
         const float previous = std::exchange(m_max_load_factor, limit);
         if (size() > Sizing::element_limit(bucket_count(), limit)) {
@@ -741,10 +739,11 @@ public:
     /// @invalidation None: only the index is rebuilt.
     /// @exceptionsafety Strong.
     void rehash(size_type bucket_count) {
-        const size_type needed = size() == 0 && bucket_count == 0
-                                     ? 0
-                                     : std::max(Sizing::round_up(bucket_count),
-                                                Sizing::bucket_count_for(size(), m_max_load_factor));
+        const size_type needed =
+            size() == 0 && bucket_count == 0
+                ? 0
+                : std::max(Sizing::round_up(bucket_count),
+                           Sizing::bucket_count_for(size(), m_max_load_factor));
         if (needed != this->bucket_count()) {
             rebuild_index(needed);
         }
@@ -880,8 +879,7 @@ public:
         detail::require_invariant(size() <= m_index.element_limit() || size() == 0,
                                   "HashTable: size within the load limit");
         detail::require_invariant(
-            m_index.element_limit() ==
-                Sizing::element_limit(bucket_count(), m_max_load_factor),
+            m_index.element_limit() == Sizing::element_limit(bucket_count(), m_max_load_factor),
             "HashTable: load limit matches the bucket count");
         std::size_t occupied = 0;
         std::vector<bool> named(size(), false);
@@ -898,8 +896,7 @@ public:
             named[here.value_index] = true;
             check_bucket(b, here);
         }
-        detail::require_invariant(occupied == size(),
-                                  "HashTable: one occupied bucket per value");
+        detail::require_invariant(occupied == size(), "HashTable: one occupied bucket per value");
         detail::require_invariant(bucket_count() == 0 || occupied < bucket_count(),
                                   "HashTable: at least one bucket stays empty");
     }
@@ -1028,9 +1025,9 @@ private:
             return probe;
         }
         const size_type grown = bucket_count() == 0 ? Sizing::min_bucket_count : 2 * bucket_count();
-        rebuild_index(std::max(grown, Sizing::bucket_count_for(indexed + size_type{1},
-                                                               m_max_load_factor)),
-                      indexed);
+        rebuild_index(
+            std::max(grown, Sizing::bucket_count_for(indexed + size_type{1}, m_max_load_factor)),
+            indexed);
         return m_index.probe_absent(hash);
     }
 
@@ -1038,9 +1035,7 @@ private:
         return make_room_in_index(hash, probe, static_cast<std::uint32_t>(size()));
     }
 
-    void rebuild_index(size_type new_bucket_count) {
-        rebuild_index(new_bucket_count, size());
-    }
+    void rebuild_index(size_type new_bucket_count) { rebuild_index(new_bucket_count, size()); }
 
     // Builds a fresh index of `new_bucket_count` buckets for the first
     // `indexed` values and swaps it in; if hashing throws, nothing changed.

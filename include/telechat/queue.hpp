@@ -482,8 +482,9 @@ public:
     /// @brief Converts an iterator to a const_iterator.
     /// @param other the mutable iterator.
     template <bool OtherConst>
+    BasicIterator(
+        const BasicIterator<OtherConst>& other) noexcept  // NOLINT(google-explicit-constructor)
         requires(IsConst && !OtherConst)
-    BasicIterator(const BasicIterator<OtherConst>& other) noexcept  // NOLINT(google-explicit-constructor)
         : m_data(other.m_data), m_mask(other.m_mask), m_position(other.m_position) {}
 
     /// @brief The element at this position.

@@ -130,7 +130,7 @@ struct ExitStatus {
 /// A child process (telechat-server or telechat-client) with its output
 /// captured and, for the client, its stdin on a pipe the test writes to.
 class ServerProcess {
-  public:
+public:
     /// The environment's TELECHAT_AGENT_KEY: removed when nullopt.
     using EnvironmentKey = std::optional<std::string>;
 
@@ -299,7 +299,7 @@ class ServerProcess {
         return count;
     }
 
-  private:
+private:
     ServerProcess(const char* program, const std::vector<std::string>& arguments,
                   const EnvironmentKey& environment_key, bool stdin_pipe) {
         int out_pipe[2];
@@ -481,7 +481,7 @@ enum class Loopback { v4, v6 };
 /// A TCP client of the server on a loopback address. Every read has a
 /// timeout; all bytes received are kept (for "the key never appears" checks).
 class Client {
-  public:
+public:
     /// Connects to the loopback `port`; connected() tells whether it worked.
     /// A positive `receive_buffer` sets SO_RCVBUF before connecting.
     static Client connect(std::uint16_t port, Loopback loopback = Loopback::v4,
@@ -611,7 +611,7 @@ class Client {
         }
     }
 
-  private:
+private:
     bool wait_for(short events, Clock::time_point deadline) {
         for (;;) {
             const auto left = std::chrono::duration_cast<Milliseconds>(deadline - Clock::now());

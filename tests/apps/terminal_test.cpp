@@ -47,7 +47,7 @@ std::string run(const std::string& command) {
 // A tmux server of our own (its own socket), running one shell in an 100x30
 // window; killed, with everything in it, when the test ends.
 class Tmux {
-  public:
+public:
     Tmux() {
         const std::string started =
             run(tmux() + " new-session -d -s main -x 100 -y 30 " +
@@ -100,7 +100,7 @@ class Tmux {
         return false;
     }
 
-  private:
+private:
     [[nodiscard]] std::string tmux() const { return "tmux -L " + m_socket; }
 
     std::string m_socket = "telechat-test-" + std::to_string(::getpid());

@@ -38,7 +38,7 @@ constexpr std::size_t full_compare_period = 1024;
 /// Stops the test with the seed and step that reproduce a mismatch. The
 /// message is only built when something is wrong, so the loops stay fast.
 class Mismatch {
-  public:
+public:
     explicit Mismatch(std::uint64_t seed) : m_seed(seed) {}
     void at_step(std::size_t step) noexcept { m_step = step; }
     void require(bool holds, const char* what) const {
@@ -47,7 +47,7 @@ class Mismatch {
         }
     }
 
-  private:
+private:
     std::uint64_t m_seed;
     std::size_t m_step = 0;
 };

@@ -44,7 +44,7 @@ struct LifetimeStats {
 /// destroy is seen without relying on undefined behaviour.
 template <class Owner>
 class Lifetime {
-  public:
+public:
     static LifetimeStats& stats() noexcept {
         static LifetimeStats value;
         return value;
@@ -79,7 +79,7 @@ class Lifetime {
         }
     }
 
-  private:
+private:
     static std::set<const void*>& addresses() {
         static std::set<const void*> value;
         return value;
@@ -90,7 +90,7 @@ class Lifetime {
 /// and destruction. Its move constructor is noexcept, so containers that
 /// grow should move it, never copy it.
 class Counted {
-  public:
+public:
     using Track = Lifetime<Counted>;
 
     explicit Counted(int value) : m_value(value) { Track::born(this); }
@@ -129,14 +129,14 @@ class Counted {
 
     static constexpr int moved_from = -1;
 
-  private:
+private:
     int m_value;
 };
 
 /// A type that can only be moved; the value lives on the heap so that a
 /// use after move is a null dereference (caught by the sanitizers).
 class MoveOnly {
-  public:
+public:
     explicit MoveOnly(int value) : m_value(std::make_unique<int>(value)) {}
     MoveOnly(const MoveOnly&) = delete;
     MoveOnly& operator=(const MoveOnly&) = delete;
@@ -149,7 +149,7 @@ class MoveOnly {
 
     friend bool operator==(const MoveOnly& a, const MoveOnly& b) { return a.value() == b.value(); }
 
-  private:
+private:
     std::unique_ptr<int> m_value;
 };
 
@@ -160,7 +160,7 @@ struct MoveOnlyHash {
 
 /// A type with no default constructor.
 class NoDefault {
-  public:
+public:
     NoDefault() = delete;
     explicit NoDefault(int value) : m_value(value) {}
 
@@ -169,7 +169,7 @@ class NoDefault {
         return a.m_value == b.m_value;
     }
 
-  private:
+private:
     int m_value;
 };
 
@@ -185,7 +185,7 @@ struct InjectedFailure : std::runtime_error {
 /// A one-shot countdown: after `successes` more calls to tick() succeed, the
 /// next one throws InjectedFailure and the countdown disarms itself.
 class Countdown {
-  public:
+public:
     void arm(long successes) noexcept { m_remaining = successes; }
     void disarm() noexcept { m_remaining = -1; }
     [[nodiscard]] bool armed() const noexcept { return m_remaining >= 0; }
@@ -201,13 +201,13 @@ class Countdown {
         --m_remaining;
     }
 
-  private:
+private:
     long m_remaining = -1;
 };
 
 /// Disarms a countdown when it goes out of scope, even if a REQUIRE fails.
 class ArmedCountdown {
-  public:
+public:
     ArmedCountdown(Countdown& countdown, long successes) : m_countdown(countdown) {
         m_countdown.arm(successes);
     }
@@ -215,7 +215,7 @@ class ArmedCountdown {
     ArmedCountdown& operator=(const ArmedCountdown&) = delete;
     ~ArmedCountdown() { m_countdown.disarm(); }
 
-  private:
+private:
     Countdown& m_countdown;
 };
 
@@ -235,7 +235,7 @@ inline Countdown& hash_countdown() noexcept {
 /// constructor is deliberately NOT noexcept (although it never throws), so
 /// a container that wants the strong guarantee has to copy it when it grows.
 class ThrowingCopy {
-  public:
+public:
     using Track = Lifetime<ThrowingCopy>;
 
     explicit ThrowingCopy(int value) : m_value(value) { Track::born(this); }
@@ -273,7 +273,7 @@ class ThrowingCopy {
         return a.value() == b.value();
     }
 
-  private:
+private:
     int m_value;
 };
 

@@ -44,9 +44,7 @@ static_assert(IntTable::max_size() == std::numeric_limits<std::uint32_t>::max())
 /// A hash and an equality with state, to see that the table keeps them.
 struct SeededHash {
     std::size_t seed = 0;
-    std::size_t operator()(int key) const noexcept {
-        return std::hash<int>{}(key) ^ seed;
-    }
+    std::size_t operator()(int key) const noexcept { return std::hash<int>{}(key) ^ seed; }
 };
 struct TaggedEqual {
     int tag = 0;
@@ -217,7 +215,8 @@ TEST_CASE("HashTable: insert adds a new key and leaves an existing one alone", "
         std::pair<int, std::string> duplicate{1, long_value + " (duplicate)"};
         const auto result = table.insert(std::move(duplicate));
         REQUIRE_FALSE(result.second);
-        REQUIRE(duplicate.second == long_value + " (duplicate)");  // NOLINT(bugprone-use-after-move)
+        REQUIRE(duplicate.second ==
+                long_value + " (duplicate)");  // NOLINT(bugprone-use-after-move)
         REQUIRE(table.at(1) == long_value);
     }
     SECTION("insert(first, last) and insert(initializer list) skip present keys") {
@@ -234,8 +233,7 @@ TEST_CASE("HashTable: insert adds a new key and leaves an existing one alone", "
     REQUIRE_NOTHROW(table.check_invariants());
 }
 
-TEST_CASE("HashTable: emplace builds the pair and drops it if the key is present",
-          "[hash_table]") {
+TEST_CASE("HashTable: emplace builds the pair and drops it if the key is present", "[hash_table]") {
     Counted::Track::reset_all();
     {
         HashTable<int, Counted> table;
@@ -252,7 +250,8 @@ TEST_CASE("HashTable: emplace builds the pair and drops it if the key is present
         REQUIRE(Counted::Track::live() == 1U);  // the rejected candidate is gone
         REQUIRE_NOTHROW(table.check_invariants());
 
-        table.emplace(std::piecewise_construct, std::forward_as_tuple(2), std::forward_as_tuple(20));
+        table.emplace(std::piecewise_construct, std::forward_as_tuple(2),
+                      std::forward_as_tuple(20));
         table.emplace(std::pair<int, Counted>(3, Counted(30)));
         REQUIRE(table.size() == 3U);
         REQUIRE(table.at(2).value() == 20);
@@ -298,8 +297,10 @@ TEST_CASE("HashTable: try_emplace does not touch its arguments when the key exis
         std::string same_key = key;
         std::string value = "a value that is long enough to own heap memory";
         REQUIRE_FALSE(table.try_emplace(std::move(same_key), std::move(value)).second);
-        REQUIRE(same_key == key);                                        // NOLINT(bugprone-use-after-move)
-        REQUIRE(value == "a value that is long enough to own heap memory");  // NOLINT(bugprone-use-after-move)
+        REQUIRE(same_key == key);  // NOLINT(bugprone-use-after-move)
+        REQUIRE(
+            value ==
+            "a value that is long enough to own heap memory");  // NOLINT(bugprone-use-after-move)
         REQUIRE(table.at(key) == "first");
     }
     SECTION("no mapped value is even constructed") {
@@ -532,9 +533,8 @@ TEST_CASE("HashTable: growth under load keeps the load factor at or below the ma
         table.try_emplace(key, key * 10);
         INFO("after inserting key " << key);
         REQUIRE(std::has_single_bit(table.bucket_count()));
-        REQUIRE(static_cast<double>(table.size()) <=
-                static_cast<double>(table.max_load_factor()) *
-                    static_cast<double>(table.bucket_count()));
+        REQUIRE(static_cast<double>(table.size()) <= static_cast<double>(table.max_load_factor()) *
+                                                         static_cast<double>(table.bucket_count()));
         REQUIRE(table.size() < table.bucket_count());
         REQUIRE(table.load_factor() <= table.max_load_factor());
         if (bucket_counts.empty() || bucket_counts.back() != table.bucket_count()) {
@@ -635,9 +635,9 @@ TEST_CASE("HashTable: max_load_factor decides when the table grows", "[hash_tabl
     SECTION("values outside [0.05, 0.95] throw std::invalid_argument and change nothing") {
         table = table_of_range(0, 50);
         const std::size_t buckets = table.bucket_count();
-        for (const float invalid : {0.0F, 0.049F, 0.951F, 1.0F, 2.0F, -0.5F,
-                                    std::numeric_limits<float>::quiet_NaN(),
-                                    std::numeric_limits<float>::infinity()}) {
+        for (const float invalid :
+             {0.0F, 0.049F, 0.951F, 1.0F, 2.0F, -0.5F, std::numeric_limits<float>::quiet_NaN(),
+              std::numeric_limits<float>::infinity()}) {
             INFO("max_load_factor(" << invalid << ")");
             REQUIRE_THROWS_AS(table.max_load_factor(invalid), std::invalid_argument);
             REQUIRE(table.max_load_factor() == 0.8F);
@@ -840,7 +840,9 @@ namespace {
 using PlainStringTable = HashTable<std::string, int>;
 
 template <class Table, class Key>
-concept CanFind = requires(const Table& table, const Key& key) { table.find(key); };
+concept CanFind = requires(const Table& table, const Key& key) {
+    table.find(key);
+};
 
 // A string_view only finds std::string keys when the lookup is transparent:
 // the plain table would have to build a std::string, which it never does
@@ -942,7 +944,8 @@ void require_consistent_stats(const Table& table) {
     REQUIRE(stats.max_load_factor == Approx(static_cast<double>(table.max_load_factor())));
 
     const auto& histogram = stats.probe_length_histogram;
-    const std::size_t elements = std::accumulate(histogram.begin(), histogram.end(), std::size_t{0});
+    const std::size_t elements =
+        std::accumulate(histogram.begin(), histogram.end(), std::size_t{0});
     REQUIRE(elements == table.size());
     if (table.empty()) {
         REQUIRE(stats.mean_probe_length == 0.0);

@@ -22,22 +22,23 @@ TEST_CASE("CONNECT CUSTOMER and CONNECT AGENT welcome the user by name", "[desk]
     CHECK(w.desk().stats().chatting == 1);
 }
 
-TEST_CASE("CONNECT with missing, unknown or extra arguments is BAD_ARGS", "[desk][connect][bad_args]") {
+TEST_CASE("CONNECT with missing, unknown or extra arguments is BAD_ARGS",
+          "[desk][connect][bad_args]") {
     const Split split = GENERATE(DESK_ALL_SPLITS);
     CAPTURE(split);
     const std::string key(agent_key);
     const std::string line = GENERATE_COPY(values<std::string>({
-        "CONNECT",                                   // missing role
-        "CONNECT   ",                                // missing role, only spaces
-        "CONNECT VISITOR bob",                       // unknown role
-        "CONNECT CUSTOMERS bob",                     // unknown role
-        "CONNECT CUSTOMER",                          // missing name
-        "CONNECT CUSTOMER   ",                       // missing name
-        "CONNECT AGENT",                             // missing name
-        "CONNECT AGENT ann",                         // missing agent key
-        "CONNECT AGENT ann   ",                      // missing agent key
-        "CONNECT CUSTOMER bob extra",                // a name is one word
-        "CONNECT AGENT ann " + key + " extra",       // the key is one word
+        "CONNECT",                              // missing role
+        "CONNECT   ",                           // missing role, only spaces
+        "CONNECT VISITOR bob",                  // unknown role
+        "CONNECT CUSTOMERS bob",                // unknown role
+        "CONNECT CUSTOMER",                     // missing name
+        "CONNECT CUSTOMER   ",                  // missing name
+        "CONNECT AGENT",                        // missing name
+        "CONNECT AGENT ann",                    // missing agent key
+        "CONNECT AGENT ann   ",                 // missing agent key
+        "CONNECT CUSTOMER bob extra",           // a name is one word
+        "CONNECT AGENT ann " + key + " extra",  // the key is one word
     }));
     CAPTURE(line);
     World w(split);
@@ -50,22 +51,24 @@ TEST_CASE("CONNECT with missing, unknown or extra arguments is BAD_ARGS", "[desk
     CHECK(w.desk().stats().waiting + w.desk().stats().agents == 0);
 }
 
-TEST_CASE("a name is 1-32 of [A-Za-z0-9_.-], starting with a letter or a digit", "[desk][connect][bad_name]") {
+TEST_CASE("a name is 1-32 of [A-Za-z0-9_.-], starting with a letter or a digit",
+          "[desk][connect][bad_name]") {
     const Split split = GENERATE(DESK_ALL_SPLITS);
     CAPTURE(split);
     World w(split);
 
     SECTION("valid names") {
-        const std::string name = GENERATE(as<std::string>{}, "a", "Z", "7", "7up", "a_b", "a.b", "a-b", "a__",
-                                          "a..", "a--", "x" + repeated(31, '_'), repeated(32, 'q'));
+        const std::string name =
+            GENERATE(as<std::string>{}, "a", "Z", "7", "7up", "a_b", "a.b", "a-b", "a__", "a..",
+                     "a--", "x" + repeated(31, '_'), repeated(32, 'q'));
         CAPTURE(name);
         Client& c = w.customer(name);
         CHECK(c.take() == Lines{"+OK welcome " + name, "QUEUED 1"});
     }
     SECTION("invalid names, as customer and as agent (with the right key)") {
-        const std::string name =
-            GENERATE(as<std::string>{}, repeated(33, 'q'), "a" + repeated(32, '1'), "_bob", ".bob", "-bob",
-                     "bob!", "bo/b", "b:b", "b@b", "bob,", "b+b", "b*", "\xc3\xa9mile", "b\xc3\xa9");
+        const std::string name = GENERATE(
+            as<std::string>{}, repeated(33, 'q'), "a" + repeated(32, '1'), "_bob", ".bob", "-bob",
+            "bob!", "bo/b", "b:b", "b@b", "bob,", "b+b", "b*", "\xc3\xa9mile", "b\xc3\xa9");
         CAPTURE(name);
         Client& c = w.open();
         c.send_line("CONNECT CUSTOMER " + name);
@@ -90,8 +93,8 @@ TEST_CASE("names are unique among connected users, ignoring case", "[desk][conne
     c.send_line("CONNECT AGENT bOb " + std::string(agent_key));
     c.send_line("CONNECT CUSTOMER ann");
     c.send_line("CONNECT AGENT ANN " + std::string(agent_key));
-    CHECK(c.take_codes() ==
-          Lines{"-ERR NAME_TAKEN", "-ERR NAME_TAKEN", "-ERR NAME_TAKEN", "-ERR NAME_TAKEN", "-ERR NAME_TAKEN"});
+    CHECK(c.take_codes() == Lines{"-ERR NAME_TAKEN", "-ERR NAME_TAKEN", "-ERR NAME_TAKEN",
+                                  "-ERR NAME_TAKEN", "-ERR NAME_TAKEN"});
 
     // Once bob has gone, the name is free again, in any spelling.
     bob.send_line("QUIT");
@@ -114,18 +117,20 @@ TEST_CASE("CONNECT on a registered connection is ALREADY_CONNECTED, whatever its
         c->send_line("CONNECT CUSTOMER other");
         c->send_line("CONNECT AGENT other " + key);
         c->send_line("CONNECT AGENT other wrong-key");  // not AUTH_FAILED: the first check wins
-        c->send_line("CONNECT");                         // not BAD_ARGS
-        c->send_line("CONNECT CUSTOMER _bad_");          // not BAD_NAME
-        c->send_line("CONNECT CUSTOMER bob");            // not NAME_TAKEN
+        c->send_line("CONNECT");                        // not BAD_ARGS
+        c->send_line("CONNECT CUSTOMER _bad_");         // not BAD_NAME
+        c->send_line("CONNECT CUSTOMER bob");           // not NAME_TAKEN
         CHECK(c->take_codes() == Lines(6, "-ERR ALREADY_CONNECTED"));
     }
     ann.send_line("LIST");
-    CHECK(sorted_body(ann.take()) == Lines{"+OK 2 users", "ann AGENT 1/3", "bob CUSTOMER CHATTING ann", "."});
+    CHECK(sorted_body(ann.take()) ==
+          Lines{"+OK 2 users", "ann AGENT 1/3", "bob CUSTOMER CHATTING ann", "."});
     // The wrong key above did not count as a failed attempt.
     CHECK_FALSE(ann.closed());
 }
 
-TEST_CASE("CONNECT checks run in order: BAD_ARGS, BAD_NAME, AUTH_FAILED, NAME_TAKEN", "[desk][connect][order]") {
+TEST_CASE("CONNECT checks run in order: BAD_ARGS, BAD_NAME, AUTH_FAILED, NAME_TAKEN",
+          "[desk][connect][order]") {
     const Split split = GENERATE(DESK_ALL_SPLITS);
     CAPTURE(split);
     World w(split);
@@ -134,15 +139,15 @@ TEST_CASE("CONNECT checks run in order: BAD_ARGS, BAD_NAME, AUTH_FAILED, NAME_TA
     const std::string key(agent_key);
     Client& c = w.open();
 
-    c.send_line("CONNECT AGENT _bad");               // missing key beats a bad name
+    c.send_line("CONNECT AGENT _bad");  // missing key beats a bad name
     CHECK(c.take_codes() == Lines{"-ERR BAD_ARGS"});
-    c.send_line("CONNECT AGENT _bad wrong");         // a bad name beats a wrong key
+    c.send_line("CONNECT AGENT _bad wrong");  // a bad name beats a wrong key
     CHECK(c.take_codes() == Lines{"-ERR BAD_NAME"});
-    c.send_line("CONNECT AGENT ann wrong");          // a wrong key beats a taken name
+    c.send_line("CONNECT AGENT ann wrong");  // a wrong key beats a taken name
     CHECK(c.take_codes() == Lines{"-ERR AUTH_FAILED"});
-    c.send_line("CONNECT AGENT ANN " + key);         // the right key: now the name counts
+    c.send_line("CONNECT AGENT ANN " + key);  // the right key: now the name counts
     CHECK(c.take_codes() == Lines{"-ERR NAME_TAKEN"});
-    c.send_line("CONNECT AGENT ann nope");           // still AUTH_FAILED, never NAME_TAKEN
+    c.send_line("CONNECT AGENT ann nope");  // still AUTH_FAILED, never NAME_TAKEN
     CHECK(c.take_codes() == Lines{"-ERR AUTH_FAILED"});
     c.send_line("CONNECT AGENT cat " + key);
     CHECK(c.take() == Lines{"+OK welcome cat"});
@@ -203,10 +208,10 @@ TEST_CASE("the third AUTH_FAILED on a connection ends it with QUIT", "[desk][con
     }
     SECTION("lines pipelined after the third failure are ignored") {
         Client& c = w.open();
-        c.send("CONNECT AGENT a w\r\nCONNECT AGENT a w\r\nCONNECT AGENT a w\r\nCONNECT AGENT ann " + key +
-               "\r\nPING\r\n");
-        CHECK(c.take_codes() ==
-              Lines{"-ERR AUTH_FAILED", "-ERR AUTH_FAILED", "-ERR AUTH_FAILED", "QUIT too many failed attempts"});
+        c.send("CONNECT AGENT a w\r\nCONNECT AGENT a w\r\nCONNECT AGENT a w\r\nCONNECT AGENT ann " +
+               key + "\r\nPING\r\n");
+        CHECK(c.take_codes() == Lines{"-ERR AUTH_FAILED", "-ERR AUTH_FAILED", "-ERR AUTH_FAILED",
+                                      "QUIT too many failed attempts"});
         CHECK(c.closed_by_server());
     }
     SECTION("two failures, then the right key, logs in") {
@@ -220,10 +225,11 @@ TEST_CASE("the third AUTH_FAILED on a connection ends it with QUIT", "[desk][con
     SECTION("other errors do not count as failed attempts") {
         Client& c = w.open();
         c.send_line("CONNECT AGENT ann wrong1");
-        c.send_line("CONNECT AGENT _x_ wrong");   // BAD_NAME
-        c.send_line("CONNECT AGENT ann");         // BAD_ARGS
+        c.send_line("CONNECT AGENT _x_ wrong");  // BAD_NAME
+        c.send_line("CONNECT AGENT ann");        // BAD_ARGS
         c.send_line("CONNECT AGENT ann wrong2");
-        CHECK(c.take_codes() == Lines{"-ERR AUTH_FAILED", "-ERR BAD_NAME", "-ERR BAD_ARGS", "-ERR AUTH_FAILED"});
+        CHECK(c.take_codes() ==
+              Lines{"-ERR AUTH_FAILED", "-ERR BAD_NAME", "-ERR BAD_ARGS", "-ERR AUTH_FAILED"});
         CHECK_FALSE(c.closed());
     }
     SECTION("failures on one connection do not count against another") {
@@ -253,7 +259,8 @@ TEST_CASE("before CONNECT only QUIT, PING and HELP are allowed", "[desk][connect
     CAPTURE(split);
     World w(split);
     Client& c = w.open();
-    for (const char* line : {"MSG hi", "MSG bob hi", "MSG", "LIST", "list extra", "HIST bob", "HIST", "END bob", "END"}) {
+    for (const char* line : {"MSG hi", "MSG bob hi", "MSG", "LIST", "list extra", "HIST bob",
+                             "HIST", "END bob", "END"}) {
         CAPTURE(line);
         c.send_line(line);
         CHECK(c.take_codes() == Lines{"-ERR NOT_CONNECTED"});
@@ -278,8 +285,8 @@ TEST_CASE("an unknown command is BAD_COMMAND in every state", "[desk][connect][b
     forget_lines(unregistered, bob, ann, cid);
     for (Client* c : {&unregistered, &bob, &ann, &cid}) {
         CAPTURE(c->label());
-        for (const char* line : {"HELLO", "MSGX hi", "CONNECTCUSTOMER bob", "PINGX", "LISTEN", "E N D", "\tPING",
-                                 "+OK", "-ERR", ".", "QUIT!"}) {
+        for (const char* line : {"HELLO", "MSGX hi", "CONNECTCUSTOMER bob", "PINGX", "LISTEN",
+                                 "E N D", "\tPING", "+OK", "-ERR", ".", "QUIT!"}) {
             CAPTURE(line);
             c->send_line(line);
             CHECK(c->take_codes() == Lines{"-ERR BAD_COMMAND"});
@@ -287,7 +294,8 @@ TEST_CASE("an unknown command is BAD_COMMAND in every state", "[desk][connect][b
     }
 }
 
-TEST_CASE("past max_clients a connection gets SERVER_FULL and is closed", "[desk][connect][server_full]") {
+TEST_CASE("past max_clients a connection gets SERVER_FULL and is closed",
+          "[desk][connect][server_full]") {
     const Split split = GENERATE(DESK_ALL_SPLITS);
     CAPTURE(split);
     DeskOptions options = test_options();

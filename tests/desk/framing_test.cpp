@@ -32,7 +32,8 @@ struct Chat {
 
 }  // namespace
 
-TEST_CASE("the server ends every line with CRLF, whatever ending the client used", "[desk][framing]") {
+TEST_CASE("the server ends every line with CRLF, whatever ending the client used",
+          "[desk][framing]") {
     const Split split = GENERATE(DESK_ALL_SPLITS);
     CAPTURE(split);
     World w(split);
@@ -48,12 +49,13 @@ TEST_CASE("a CR is dropped only right before the LF; any other CR is BAD_TEXT", 
     CAPTURE(split);
     World w(split);
     Client& c = w.open();
-    c.send("PING a\rb\r\n");      // CR inside the line
-    c.send("PING a\r\r\n");       // a CR before the dropped one
-    c.send("\rPING\r\n");         // CR first
-    c.send("PING split\r");       // the CR and the LF in different reads
+    c.send("PING a\rb\r\n");  // CR inside the line
+    c.send("PING a\r\r\n");   // a CR before the dropped one
+    c.send("\rPING\r\n");     // CR first
+    c.send("PING split\r");   // the CR and the LF in different reads
     c.send("\n");
-    CHECK(c.take_codes() == Lines{"-ERR BAD_TEXT", "-ERR BAD_TEXT", "-ERR BAD_TEXT", "+OK PONG split"});
+    CHECK(c.take_codes() ==
+          Lines{"-ERR BAD_TEXT", "-ERR BAD_TEXT", "-ERR BAD_TEXT", "+OK PONG split"});
 }
 
 TEST_CASE("the line limit counts bytes with the line ending", "[desk][framing][too_long]") {
@@ -98,7 +100,8 @@ TEST_CASE("the line limit counts bytes with the line ending", "[desk][framing][t
     }
 }
 
-TEST_CASE("TOO_LONG is sent as soon as a line cannot fit, before its LF arrives", "[desk][framing][too_long]") {
+TEST_CASE("TOO_LONG is sent as soon as a line cannot fit, before its LF arrives",
+          "[desk][framing][too_long]") {
     const Split split = GENERATE(DESK_ALL_SPLITS);
     CAPTURE(split);
     World w(split);
@@ -125,7 +128,8 @@ TEST_CASE("the line limit is a desk option", "[desk][framing][too_long]") {
     c.send("PING 123456\n");    // 11 + LF = 12
     c.send("PING 123456\r\n");  // 13
     c.send("PING 1234567\n");   // 13
-    CHECK(c.take_codes() == Lines{"+OK PONG 12345", "+OK PONG 123456", "-ERR TOO_LONG", "-ERR TOO_LONG"});
+    CHECK(c.take_codes() ==
+          Lines{"+OK PONG 12345", "+OK PONG 123456", "-ERR TOO_LONG", "-ERR TOO_LONG"});
 }
 
 TEST_CASE("a too-long MSG is neither relayed nor stored", "[desk][framing][too_long]") {
@@ -141,7 +145,8 @@ TEST_CASE("a too-long MSG is neither relayed nor stored", "[desk][framing][too_l
     CHECK(chat.ann.take() == Lines{"MSG bob " + repeated(1018)});
 }
 
-TEST_CASE("lines that are not clean UTF-8 text get BAD_TEXT and have no effect", "[desk][framing][bad_text]") {
+TEST_CASE("lines that are not clean UTF-8 text get BAD_TEXT and have no effect",
+          "[desk][framing][bad_text]") {
     const Split split = GENERATE(DESK_ALL_SPLITS);
     CAPTURE(split);
     const auto [what, bad] = GENERATE(table<const char*, std::string>({
@@ -204,7 +209,8 @@ TEST_CASE("lines that are not clean UTF-8 text get BAD_TEXT and have no effect",
         CHECK(eve.take_codes() == Lines{"-ERR BAD_TEXT", "+OK message received"});
         chat.bob.send_line("QUIT");
         CHECK(chat.ann.take() == Lines{"LEFT bob", "ASSIGNED eve", "MSG eve fine"});
-        CHECK(chat.hist("eve") == Lines{"+OK 1 messages", std::to_string(start_time) + " eve * fine", "."});
+        CHECK(chat.hist("eve") ==
+              Lines{"+OK 1 messages", std::to_string(start_time) + " eve * fine", "."});
     }
     SECTION("a CONNECT is not carried out") {
         Client& c = chat.world.open();
@@ -220,18 +226,18 @@ TEST_CASE("TAB and every printable character up to U+10FFFF are accepted and rel
     const Split split = GENERATE(DESK_ALL_SPLITS);
     CAPTURE(split);
     const std::string text = GENERATE(as<std::string>{},
-                                      "tab\there",              // TAB
-                                      " ~",                     // U+0020, U+007E
-                                      "\xc2\xa0 nbsp",          // U+00A0, first after C1
-                                      "\xc3\xa9t\xc3\xa9",      // é
-                                      "\xdf\xbf",               // U+07FF
-                                      "\xe0\xa0\x80",           // U+0800
-                                      "\xed\x9f\xbf",           // U+D7FF, before the surrogates
-                                      "\xee\x80\x80",           // U+E000, after them
-                                      "\xef\xbf\xbd",           // U+FFFD
-                                      "\xf0\x90\x80\x80",       // U+10000
-                                      "\xf0\x9f\x98\x80 smile", // U+1F600
-                                      "\xf4\x8f\xbf\xbf");      // U+10FFFF
+                                      "tab\there",               // TAB
+                                      " ~",                      // U+0020, U+007E
+                                      "\xc2\xa0 nbsp",           // U+00A0, first after C1
+                                      "\xc3\xa9t\xc3\xa9",       // é
+                                      "\xdf\xbf",                // U+07FF
+                                      "\xe0\xa0\x80",            // U+0800
+                                      "\xed\x9f\xbf",            // U+D7FF, before the surrogates
+                                      "\xee\x80\x80",            // U+E000, after them
+                                      "\xef\xbf\xbd",            // U+FFFD
+                                      "\xf0\x90\x80\x80",        // U+10000
+                                      "\xf0\x9f\x98\x80 smile",  // U+1F600
+                                      "\xf4\x8f\xbf\xbf");       // U+10FFFF
     Chat chat(split);
     chat.bob.send("MSG " + text + "\r\n");
     CHECK(chat.bob.take() == Lines{"+OK message received"});
@@ -251,7 +257,8 @@ TEST_CASE("empty lines and lines of spaces are ignored", "[desk][framing]") {
     CHECK(chat.hist("bob") == Lines{"+OK 0 messages", "."});
 }
 
-TEST_CASE("leading spaces before the command word are skipped; keywords ignore case", "[desk][framing]") {
+TEST_CASE("leading spaces before the command word are skipped; keywords ignore case",
+          "[desk][framing]") {
     const Split split = GENERATE(DESK_ALL_SPLITS);
     CAPTURE(split);
     World w(split);
@@ -267,10 +274,12 @@ TEST_CASE("leading spaces before the command word are skipped; keywords ignore c
     ann.send("cOnNeCt aGeNt ann " + std::string(agent_key) + "\r\n");
     CHECK(ann.take() == Lines{"+OK welcome ann", "ASSIGNED bob", "MSG bob hi"});
     ann.send("list\r\n");
-    CHECK(sorted_body(ann.take()) == Lines{"+OK 2 users", "ann AGENT 1/3", "bob CUSTOMER CHATTING ann", "."});
+    CHECK(sorted_body(ann.take()) ==
+          Lines{"+OK 2 users", "ann AGENT 1/3", "bob CUSTOMER CHATTING ann", "."});
     ann.send("  hist bob\r\n");
     ann.send("end bob\r\n");
-    CHECK(ann.take() == Lines{"+OK 1 messages", std::to_string(start_time) + " bob * hi", ".", "+OK"});
+    CHECK(ann.take() ==
+          Lines{"+OK 1 messages", std::to_string(start_time) + " bob * hi", ".", "+OK"});
     CHECK(c.take() == Lines{"ASSIGNED ann", "QUIT conversation ended by ann"});
 }
 
@@ -281,13 +290,15 @@ TEST_CASE("pipelined commands get one reply each, in order", "[desk][framing][pi
     Client& ann = w.agent("ann");
     forget_lines(ann);
     Client& bob = w.open("bob");
-    bob.send("PING 1\r\nHELLO\r\nMSG early\r\nCONNECT CUSTOMER bob\r\nMSG one\r\n\r\nMSG two\nPING 2\r\n"
-             "CONNECT CUSTOMER bob\r\nLIST\r\nHELP\r\nPING 3\r\n");
+    bob.send(
+        "PING 1\r\nHELLO\r\nMSG early\r\nCONNECT CUSTOMER bob\r\nMSG one\r\n\r\nMSG two\nPING 2\r\n"
+        "CONNECT CUSTOMER bob\r\nLIST\r\nHELP\r\nPING 3\r\n");
     const Lines lines = bob.take_codes();
     REQUIRE(lines.size() == 21);
     CHECK(Lines(lines.begin(), lines.begin() + 9) ==
-          Lines{"+OK PONG 1", "-ERR BAD_COMMAND", "-ERR NOT_CONNECTED", "+OK welcome bob", "ASSIGNED ann",
-                "+OK message received", "+OK message received", "+OK PONG 2", "-ERR ALREADY_CONNECTED"});
+          Lines{"+OK PONG 1", "-ERR BAD_COMMAND", "-ERR NOT_CONNECTED", "+OK welcome bob",
+                "ASSIGNED ann", "+OK message received", "+OK message received", "+OK PONG 2",
+                "-ERR ALREADY_CONNECTED"});
     CHECK(lines[9] == "-ERR FORBIDDEN");
     CHECK(starts_with(lines[10], "+OK"));  // HELP: header, 8 body lines, "."
     CHECK(lines[19] == ".");

@@ -63,15 +63,19 @@ enum class Split {
 
 inline std::ostream& operator<<(std::ostream& out, Split split) {
     switch (split) {
-        case Split::whole: return out << "whole";
-        case Split::bytewise: return out << "bytewise";
-        case Split::chunked: return out << "chunked";
+        case Split::whole:
+            return out << "whole";
+        case Split::bytewise:
+            return out << "bytewise";
+        case Split::chunked:
+            return out << "chunked";
     }
     return out << "?";
 }
 
 /// The arguments of GENERATE() that run a test under every split.
-#define DESK_ALL_SPLITS ::desk_test::Split::whole, ::desk_test::Split::bytewise, ::desk_test::Split::chunked
+#define DESK_ALL_SPLITS \
+    ::desk_test::Split::whole, ::desk_test::Split::bytewise, ::desk_test::Split::chunked
 
 /// A rule that holds in every scenario was broken.
 class ProtocolViolation : public std::runtime_error {
@@ -97,7 +101,9 @@ inline DeskOptions test_options() {
     return text.substr(0, prefix.size()) == prefix;
 }
 
-[[nodiscard]] inline char upper(char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c; }
+[[nodiscard]] inline char upper(char c) {
+    return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c;
+}
 
 /// The first space-separated word of `line`, upper-cased, leading spaces skipped.
 [[nodiscard]] inline std::string first_word_upper(std::string_view line) {
@@ -126,7 +132,9 @@ inline DeskOptions test_options() {
 }
 
 /// A line of `n` copies of `c`.
-[[nodiscard]] inline std::string repeated(std::size_t n, char c = 'x') { return std::string(n, c); }
+[[nodiscard]] inline std::string repeated(std::size_t n, char c = 'x') {
+    return std::string(n, c);
+}
 
 class World;
 
@@ -228,7 +236,8 @@ private:
         std::size_t newline = 0;
         while ((newline = m_incoming.find('\n')) != std::string::npos) {
             if (newline == 0 || m_incoming[newline - 1] != '\r') {
-                violation("a line that does not end with CRLF: '" + m_incoming.substr(0, newline) + "'");
+                violation("a line that does not end with CRLF: '" + m_incoming.substr(0, newline) +
+                          "'");
             }
             std::string line = m_incoming.substr(0, newline - 1);
             m_incoming.erase(0, newline + 1);
@@ -258,8 +267,8 @@ private:
             m_expected.pop_front();
             m_in_body = multi_line && starts_with(line, "+OK");
         } else {
-            static constexpr std::array<std::string_view, 5> pushes{"MSG", "QUEUED", "ASSIGNED", "LEFT",
-                                                                    "QUIT"};
+            static constexpr std::array<std::string_view, 5> pushes{"MSG", "QUEUED", "ASSIGNED",
+                                                                    "LEFT", "QUIT"};
             const std::string word = line.substr(0, line.find(' '));
             if (std::find(pushes.begin(), pushes.end(), word) == pushes.end()) {
                 violation("a line that is neither a reply nor a push: '" + line + "'");
@@ -273,9 +282,9 @@ private:
             return;
         }
         static constexpr std::array<std::string_view, 13> codes{
-            "BAD_COMMAND", "BAD_ARGS",     "NOT_CONNECTED", "ALREADY_CONNECTED", "BAD_NAME",
-            "NAME_TAKEN",  "AUTH_FAILED",  "FORBIDDEN",     "NO_SUCH_USER",      "NOT_ASSIGNED",
-            "TOO_LONG",    "BAD_TEXT",     "SERVER_FULL"};
+            "BAD_COMMAND", "BAD_ARGS",    "NOT_CONNECTED", "ALREADY_CONNECTED", "BAD_NAME",
+            "NAME_TAKEN",  "AUTH_FAILED", "FORBIDDEN",     "NO_SUCH_USER",      "NOT_ASSIGNED",
+            "TOO_LONG",    "BAD_TEXT",    "SERVER_FULL"};
         if (starts_with(line, "-ERR ")) {
             const std::string code = line.substr(5, line.find(' ', 5) - 5);
             if (std::find(codes.begin(), codes.end(), code) != codes.end()) {
@@ -394,8 +403,10 @@ private:
     // How many of `remaining` bytes go in the next piece.
     std::size_t piece_size(std::size_t remaining) {
         switch (m_split) {
-            case Split::whole: return remaining;
-            case Split::bytewise: return 1;
+            case Split::whole:
+                return remaining;
+            case Split::bytewise:
+                return 1;
             case Split::chunked: {
                 m_random = m_random * 6364136223846793005ULL + 1442695040888963407ULL;
                 const std::size_t size = 1 + static_cast<std::size_t>((m_random >> 33) % 7);
@@ -469,7 +480,8 @@ private:
                 client->violation("next_ready() did not report pending output or a close request");
             }
             if (client->unanswered() != 0) {
-                client->violation(std::to_string(client->unanswered()) + " command(s) got no reply");
+                client->violation(std::to_string(client->unanswered()) +
+                                  " command(s) got no reply");
             }
             if (client->m_in_body) {
                 client->violation("a multi-line reply has no final '.'");

@@ -10,7 +10,9 @@ using namespace desk_test;
 
 namespace {
 
-std::string at(UnixMillis offset) { return std::to_string(start_time + offset); }
+std::string at(UnixMillis offset) {
+    return std::to_string(start_time + offset);
+}
 
 }  // namespace
 
@@ -72,13 +74,15 @@ TEST_CASE("LIST follows the desk as users come and go", "[desk][list]") {
     w.customer("dan");
     forget_lines(ann);
     ann.send_line("LIST");
-    CHECK(sorted_body(ann.take()) == Lines{"+OK 4 users", "ann AGENT 1/1", "bob CUSTOMER CHATTING ann",
-                                           "cid CUSTOMER WAITING 1", "dan CUSTOMER WAITING 2", "."});
+    CHECK(sorted_body(ann.take()) == Lines{"+OK 4 users", "ann AGENT 1/1",
+                                           "bob CUSTOMER CHATTING ann", "cid CUSTOMER WAITING 1",
+                                           "dan CUSTOMER WAITING 2", "."});
     bob.send_line("QUIT");
     forget_lines(ann);
     ann.send_line("LIST");
-    CHECK(sorted_body(ann.take()) == Lines{"+OK 3 users", "ann AGENT 1/1", "cid CUSTOMER CHATTING ann",
-                                           "dan CUSTOMER WAITING 1", "."});
+    CHECK(sorted_body(ann.take()) == Lines{"+OK 3 users", "ann AGENT 1/1",
+                                           "cid CUSTOMER CHATTING ann", "dan CUSTOMER WAITING 1",
+                                           "."});
     ann.send_line("LIST   ");  // trailing spaces are no argument
     CHECK(ann.take().size() == 5);
 }
@@ -106,8 +110,8 @@ TEST_CASE("HIST returns the latest messages by or to a user, oldest first", "[de
     w.advance(1);
     ann.send_line("MSG bob four");
     forget_lines(ann, bob);
-    const Lines all{at(0) + " bob ann one", at(5) + " ann bob two", at(1005) + " bob ann three has  spaces\tand a tab",
-                    at(1006) + " ann bob four"};
+    const Lines all{at(0) + " bob ann one", at(5) + " ann bob two",
+                    at(1005) + " bob ann three has  spaces\tand a tab", at(1006) + " ann bob four"};
 
     SECTION("by default, all retained") {
         ann.send_line("HIST bob");
@@ -141,15 +145,17 @@ TEST_CASE("HIST with a bad count or no name is BAD_ARGS", "[desk][hist][bad_args
     World w(split);
     Client& ann = w.agent("ann");
     forget_lines(ann);
-    for (const char* line : {"HIST", "HIST   ", "HIST ann 0", "HIST ann 000", "HIST ann -1", "HIST ann +1",
-                             "HIST ann x", "HIST ann 2x", "HIST ann 1.5", "HIST ann 1e3", "HIST ann 2 3"}) {
+    for (const char* line :
+         {"HIST", "HIST   ", "HIST ann 0", "HIST ann 000", "HIST ann -1", "HIST ann +1",
+          "HIST ann x", "HIST ann 2x", "HIST ann 1.5", "HIST ann 1e3", "HIST ann 2 3"}) {
         CAPTURE(line);
         ann.send_line(line);
         CHECK(ann.take_codes() == Lines{"-ERR BAD_ARGS"});
     }
 }
 
-TEST_CASE("HIST of a name never seen is NO_SUCH_USER; a silent user's history is empty", "[desk][hist]") {
+TEST_CASE("HIST of a name never seen is NO_SUCH_USER; a silent user's history is empty",
+          "[desk][hist]") {
     const Split split = GENERATE(DESK_ALL_SPLITS);
     CAPTURE(split);
     World w(split);
@@ -168,7 +174,8 @@ TEST_CASE("HIST of a name never seen is NO_SUCH_USER; a silent user's history is
     CHECK(ann.take() == Lines{"+OK 0 messages", "."});
 }
 
-TEST_CASE("a message sent while waiting is in the customer's history only, to '*'", "[desk][hist]") {
+TEST_CASE("a message sent while waiting is in the customer's history only, to '*'",
+          "[desk][hist]") {
     const Split split = GENERATE(DESK_ALL_SPLITS);
     CAPTURE(split);
     World w(split);
@@ -179,7 +186,8 @@ TEST_CASE("a message sent while waiting is in the customer's history only, to '*
     bob.send_line("MSG ah, hello");
     forget_lines(ann);
     ann.send_line("HIST bob");
-    CHECK(ann.take() == Lines{"+OK 2 messages", at(0) + " bob * anyone?", at(7) + " bob ann ah, hello", "."});
+    CHECK(ann.take() ==
+          Lines{"+OK 2 messages", at(0) + " bob * anyone?", at(7) + " bob ann ah, hello", "."});
     ann.send_line("HIST ann");
     CHECK(ann.take() == Lines{"+OK 1 messages", at(7) + " bob ann ah, hello", "."});
 }
@@ -204,14 +212,17 @@ TEST_CASE("a history survives disconnects and reconnects in another spelling", "
     ann.send_line("MSG BOB welcome back");
     ann.send_line("HIST Bob");
     // Old records keep the spelling they were stored with; new ones use the new one.
-    CHECK(ann.take() == Lines{"+OK message received", "+OK 3 messages", at(0) + " bob ann first visit",
-                              at(60'000) + " BOB ann second visit", at(60'000) + " ann BOB welcome back", "."});
+    CHECK(ann.take() == Lines{"+OK message received", "+OK 3 messages",
+                              at(0) + " bob ann first visit", at(60'000) + " BOB ann second visit",
+                              at(60'000) + " ann BOB welcome back", "."});
     again.send_line("QUIT");
     ann.send_line("HIST bob 1");
-    CHECK(ann.take() == Lines{"LEFT BOB", "+OK 1 messages", at(60'000) + " ann BOB welcome back", "."});
+    CHECK(ann.take() ==
+          Lines{"LEFT BOB", "+OK 1 messages", at(60'000) + " ann BOB welcome back", "."});
 }
 
-TEST_CASE("each history keeps at most history_limit messages, dropping the oldest", "[desk][hist][retention]") {
+TEST_CASE("each history keeps at most history_limit messages, dropping the oldest",
+          "[desk][hist][retention]") {
     const Split split = GENERATE(DESK_ALL_SPLITS);
     CAPTURE(split);
     DeskOptions options = test_options();
@@ -226,13 +237,13 @@ TEST_CASE("each history keeps at most history_limit messages, dropping the oldes
     cid.send_line("MSG c1");
     forget_lines(ann);
     ann.send_line("HIST bob");
-    CHECK(ann.take() == Lines{"+OK 3 messages", at(0) + " bob ann b3", at(0) + " bob ann b4", at(0) + " bob ann b5",
-                              "."});
+    CHECK(ann.take() == Lines{"+OK 3 messages", at(0) + " bob ann b3", at(0) + " bob ann b4",
+                              at(0) + " bob ann b5", "."});
     ann.send_line("HIST cid");  // limits are per user
     CHECK(ann.take() == Lines{"+OK 1 messages", at(0) + " cid ann c1", "."});
     ann.send_line("HIST ann");
-    CHECK(ann.take() == Lines{"+OK 3 messages", at(0) + " bob ann b4", at(0) + " bob ann b5", at(0) + " cid ann c1",
-                              "."});
+    CHECK(ann.take() == Lines{"+OK 3 messages", at(0) + " bob ann b4", at(0) + " bob ann b5",
+                              at(0) + " cid ann c1", "."});
 }
 
 TEST_CASE("the default retention is 1000 messages per user", "[desk][hist][retention]") {
@@ -253,7 +264,8 @@ TEST_CASE("the default retention is 1000 messages per user", "[desk][hist][reten
     CHECK(hist[1000] == at(0) + " bob ann m1001");
 }
 
-TEST_CASE("past max_remembered_users, the history of who left longest ago is forgotten", "[desk][hist][retention]") {
+TEST_CASE("past max_remembered_users, the history of who left longest ago is forgotten",
+          "[desk][hist][retention]") {
     const Split split = GENERATE(DESK_ALL_SPLITS);
     CAPTURE(split);
     DeskOptions options = test_options();
@@ -277,8 +289,9 @@ TEST_CASE("past max_remembered_users, the history of who left longest ago is for
     ann.send_line("HIST u2");
     ann.send_line("HIST u1");
     ann.send_line("HIST u3");
-    CHECK(ann.take_codes() == Lines{"ASSIGNED u4", "-ERR NO_SUCH_USER", "+OK 1 messages", at(0) + " u1 ann from u1", ".",
-                                    "+OK 1 messages", at(0) + " u3 ann from u3", "."});
+    CHECK(ann.take_codes() == Lines{"ASSIGNED u4", "-ERR NO_SUCH_USER", "+OK 1 messages",
+                                    at(0) + " u1 ann from u1", ".", "+OK 1 messages",
+                                    at(0) + " u3 ann from u3", "."});
 
     // A user who came back is not forgotten for its earlier departure.
     Client& back = w.customer("U1");
@@ -286,8 +299,8 @@ TEST_CASE("past max_remembered_users, the history of who left longest ago is for
     w.customer("u5");  // u1 left before u3, but came back: u3's history goes
     ann.send_line("HIST u1");
     ann.send_line("HIST u3");
-    CHECK(ann.take_codes() == Lines{"ASSIGNED U1", "ASSIGNED u5", "+OK 1 messages", at(0) + " u1 ann from u1", ".",
-                                    "-ERR NO_SUCH_USER"});
+    CHECK(ann.take_codes() == Lines{"ASSIGNED U1", "ASSIGNED u5", "+OK 1 messages",
+                                    at(0) + " u1 ann from u1", ".", "-ERR NO_SUCH_USER"});
     static_cast<void>(u4);
 }
 

@@ -55,13 +55,14 @@ TEST_CASE("a chatting customer's MSG goes to its agent, text verbatim", "[desk][
     Client& bob = w.customer("bob");
     forget_lines(ann, bob);
     bob.send_line("MSG hello");
-    bob.send_line("MSG   three spaces first");        // the text starts after the one space after MSG
-    bob.send_line("MSG with\ttabs  and  runs   ");    // kept exactly, trailing spaces too
+    bob.send_line("MSG   three spaces first");      // the text starts after the one space after MSG
+    bob.send_line("MSG with\ttabs  and  runs   ");  // kept exactly, trailing spaces too
     bob.send_line("MSG +OK looks like a reply");
     bob.send_line("MSG .dot first");
     CHECK(bob.take() == Lines(5, "+OK message received"));
-    CHECK(ann.take() == Lines{"MSG bob hello", "MSG bob   three spaces first", "MSG bob with\ttabs  and  runs   ",
-                              "MSG bob +OK looks like a reply", "MSG bob .dot first"});
+    CHECK(ann.take() == Lines{"MSG bob hello", "MSG bob   three spaces first",
+                              "MSG bob with\ttabs  and  runs   ", "MSG bob +OK looks like a reply",
+                              "MSG bob .dot first"});
 }
 
 TEST_CASE("an agent's MSG goes to its customer, text verbatim", "[desk][msg]") {
@@ -72,7 +73,8 @@ TEST_CASE("an agent's MSG goes to its customer, text verbatim", "[desk][msg]") {
     Client& bob = w.customer("bob");
     forget_lines(ann, bob);
     ann.send_line("MSG bob hi there");
-    ann.send_line("MSG    bob   runs before the name, then two spaces");  // runs before bob count as one
+    ann.send_line(
+        "MSG    bob   runs before the name, then two spaces");  // runs before bob count as one
     ann.send_line("MSG bob \ttab first");
     CHECK(ann.take() == Lines(3, "+OK message received"));
     CHECK(bob.take() == Lines{"MSG ann hi there", "MSG ann   runs before the name, then two spaces",
@@ -111,17 +113,17 @@ TEST_CASE("an agent's MSG to someone who is not its customer is NOT_ASSIGNED or 
         f.ann.send_line("MSG " + recipient + " psst");
         return f.ann.take_codes();
     };
-    CHECK(refuse("cat") == Lines{"-ERR NOT_ASSIGNED"});   // another agent
-    CHECK(refuse("ann") == Lines{"-ERR NOT_ASSIGNED"});   // itself
-    CHECK(refuse("fay") == Lines{"-ERR NOT_ASSIGNED"});   // a waiting customer
-    CHECK(refuse("cid") == Lines{"-ERR NOT_ASSIGNED"});   // another agent's customer
-    CHECK(refuse("zed") == Lines{"-ERR NO_SUCH_USER"});   // never connected
+    CHECK(refuse("cat") == Lines{"-ERR NOT_ASSIGNED"});  // another agent
+    CHECK(refuse("ann") == Lines{"-ERR NOT_ASSIGNED"});  // itself
+    CHECK(refuse("fay") == Lines{"-ERR NOT_ASSIGNED"});  // a waiting customer
+    CHECK(refuse("cid") == Lines{"-ERR NOT_ASSIGNED"});  // another agent's customer
+    CHECK(refuse("zed") == Lines{"-ERR NO_SUCH_USER"});  // never connected
     for (Client* other : {&f.cat, &f.cid, &f.dan, &f.eve, f.waiting}) {
         CHECK(other->take().empty());
     }
     f.bob.send_line("QUIT");
     CHECK(f.ann.take() == Lines{"LEFT bob", "ASSIGNED fay"});
-    CHECK(refuse("bob") == Lines{"-ERR NO_SUCH_USER"});   // left
+    CHECK(refuse("bob") == Lines{"-ERR NO_SUCH_USER"});  // left
     f.world.open("unregistered");
     CHECK(refuse("client") == Lines{"-ERR NO_SUCH_USER"});  // connected, not registered
     CHECK(refuse("unregistered") == Lines{"-ERR NO_SUCH_USER"});
@@ -129,7 +131,8 @@ TEST_CASE("an agent's MSG to someone who is not its customer is NOT_ASSIGNED or 
     CHECK(f.waiting->take() == Lines{"ASSIGNED ann", "MSG ann psst"});
 }
 
-TEST_CASE("names are looked up ignoring case, and pushes spell them as their owners do", "[desk][msg][names]") {
+TEST_CASE("names are looked up ignoring case, and pushes spell them as their owners do",
+          "[desk][msg][names]") {
     const Split split = GENERATE(DESK_ALL_SPLITS);
     CAPTURE(split);
     World w(split);
@@ -147,7 +150,8 @@ TEST_CASE("names are looked up ignoring case, and pushes spell them as their own
                               std::to_string(start_time) + " AnnE bOb again",
                               std::to_string(start_time) + " bOb AnnE yo", "."});
     ann.send_line("LIST");
-    CHECK(sorted_body(ann.take()) == Lines{"+OK 2 users", "AnnE AGENT 1/3", "bOb CUSTOMER CHATTING AnnE", "."});
+    CHECK(sorted_body(ann.take()) ==
+          Lines{"+OK 2 users", "AnnE AGENT 1/3", "bOb CUSTOMER CHATTING AnnE", "."});
     ann.send_line("END BOB");
     CHECK(ann.take() == Lines{"+OK"});
     CHECK(bob.take() == Lines{"+OK message received", "QUIT conversation ended by AnnE"});
@@ -180,7 +184,8 @@ TEST_CASE("customers may not use agent commands: FORBIDDEN", "[desk][forbidden]"
     Floor f(split);
     for (Client* customer : {&f.bob, f.waiting}) {
         CAPTURE(customer->label());
-        for (const char* line : {"LIST", "LIST extra", "HIST bob", "HIST", "HIST bob 0", "END bob", "END"}) {
+        for (const char* line :
+             {"LIST", "LIST extra", "HIST bob", "HIST", "HIST bob 0", "END bob", "END"}) {
             CAPTURE(line);
             customer->send_line(line);
             CHECK(customer->take_codes() == Lines{"-ERR FORBIDDEN"});
@@ -190,7 +195,8 @@ TEST_CASE("customers may not use agent commands: FORBIDDEN", "[desk][forbidden]"
     CHECK(f.ann.take().empty());
 }
 
-TEST_CASE("END ends a conversation: QUIT to the customer, no LEFT, the slot refilled", "[desk][end]") {
+TEST_CASE("END ends a conversation: QUIT to the customer, no LEFT, the slot refilled",
+          "[desk][end]") {
     const Split split = GENERATE(DESK_ALL_SPLITS);
     CAPTURE(split);
     Floor f(split);  // ann: bob, dan; cat: cid, eve; fay waits

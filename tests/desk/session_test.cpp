@@ -13,7 +13,8 @@ TEST_CASE("QUIT replies +OK bye and the server closes after the reply", "[desk][
     const Split split = GENERATE(DESK_ALL_SPLITS);
     CAPTURE(split);
     World w(split);
-    const std::string line = GENERATE(as<std::string>{}, "QUIT", "QUIT   ", "QUIT gotta go", "quit  lunch  time");
+    const std::string line =
+        GENERATE(as<std::string>{}, "QUIT", "QUIT   ", "QUIT gotta go", "quit  lunch  time");
     CAPTURE(line);
     Client& ann = w.agent("ann");
     Client& bob = w.customer("bob");
@@ -58,7 +59,8 @@ TEST_CASE("PING replies PONG with the token, if any", "[desk][ping]") {
         c->send_line("PING 12345");
         c->send_line("PING   two words  kept");
         c->send_line("PING   ");
-        CHECK(c->take() == Lines{"+OK PONG", "+OK PONG 12345", "+OK PONG two words  kept", "+OK PONG"});
+        CHECK(c->take() ==
+              Lines{"+OK PONG", "+OK PONG 12345", "+OK PONG two words  kept", "+OK PONG"});
     }
 }
 
@@ -303,7 +305,8 @@ TEST_CASE("a client that does not read is dropped at the output cap; the others 
     }
 }
 
-TEST_CASE("a client dropped at the output cap is gone at once, even within one receive", "[desk][output_cap]") {
+TEST_CASE("a client dropped at the output cap is gone at once, even within one receive",
+          "[desk][output_cap]") {
     const Split split = GENERATE(DESK_ALL_SPLITS);
     CAPTURE(split);
     DeskOptions options = test_options();
@@ -315,7 +318,8 @@ TEST_CASE("a client dropped at the output cap is gone at once, even within one r
     bob.stop_reading();
     std::string burst;
     for (int i = 0; i < 8; ++i) {
-        burst += "MSG bob " + repeated(300, static_cast<char>('a' + i)) + "\r\n";  // 310 bytes for bob
+        burst +=
+            "MSG bob " + repeated(300, static_cast<char>('a' + i)) + "\r\n";  // 310 bytes for bob
     }
     ann.send(burst);  // past 1000 bytes unread, bob is dropped before the next line
     CHECK(bob.dropped());
@@ -328,8 +332,10 @@ TEST_CASE("a client dropped at the output cap is gone at once, even within one r
     REQUIRE(left != seen.end());
     const auto delivered = left - seen.begin();
     CHECK((delivered == 4 || delivered == 5));
-    CHECK(std::all_of(seen.begin(), left, [](const std::string& line) { return line == "+OK message received"; }));
-    CHECK(std::all_of(left + 1, seen.end(), [](const std::string& line) { return line == "-ERR NO_SUCH_USER"; }));
+    CHECK(std::all_of(seen.begin(), left,
+                      [](const std::string& line) { return line == "+OK message received"; }));
+    CHECK(std::all_of(left + 1, seen.end(),
+                      [](const std::string& line) { return line == "-ERR NO_SUCH_USER"; }));
 }
 
 TEST_CASE("the default output cap is 1 MiB", "[desk][output_cap]") {
@@ -339,7 +345,8 @@ TEST_CASE("the default output cap is 1 MiB", "[desk][output_cap]") {
     forget_lines(ann, bob);
     bob.stop_reading();
     const std::string text = repeated(1000, 't');
-    const std::string line = "MSG bob " + text + "\r\n";  // bob gets "MSG ann <text>\r\n": 1010 bytes
+    const std::string line =
+        "MSG bob " + text + "\r\n";  // bob gets "MSG ann <text>\r\n": 1010 bytes
     std::string batch;
     for (int i = 0; i < 1000; ++i) {
         batch += line;
@@ -367,7 +374,8 @@ TEST_CASE("end of stream: the user leaves once, complete lines first", "[desk][e
     CHECK(bob_again.take() == Lines{"+OK welcome bob", "QUEUED 2"});
 }
 
-TEST_CASE("shut_down sends QUIT server shutting down to every connection and closes them", "[desk][shutdown]") {
+TEST_CASE("shut_down sends QUIT server shutting down to every connection and closes them",
+          "[desk][shutdown]") {
     const Split split = GENERATE(DESK_ALL_SPLITS);
     CAPTURE(split);
     DeskOptions options = test_options();

@@ -37,7 +37,7 @@ namespace {
 
 /// A transcript line that the test could not read.
 class BadTranscript : public std::runtime_error {
-  public:
+public:
     BadTranscript(std::size_t line, const std::string& what)
         : std::runtime_error("line " + std::to_string(line) + ": " + what) {}
 };

@@ -32,7 +32,8 @@ TEST_CASE("customers wait in arrival order and are told their position", "[desk]
     CHECK(w.desk().stats().waiting == 3);
 }
 
-TEST_CASE("an agent takes waiting customers in arrival order, up to its capacity", "[desk][queue][capacity]") {
+TEST_CASE("an agent takes waiting customers in arrival order, up to its capacity",
+          "[desk][queue][capacity]") {
     const Split split = GENERATE(DESK_ALL_SPLITS);
     CAPTURE(split);
     World w(split);  // capacity 3 by default
@@ -52,9 +53,10 @@ TEST_CASE("an agent takes waiting customers in arrival order, up to its capacity
     CHECK(c5.take() == Lines{"QUEUED 2"});
 
     ann.send_line("LIST");
-    CHECK(sorted_body(ann.take()) == Lines{"+OK 6 users", "ann AGENT 3/3", "c1 CUSTOMER CHATTING ann",
-                                           "c2 CUSTOMER CHATTING ann", "c3 CUSTOMER CHATTING ann",
-                                           "c4 CUSTOMER WAITING 1", "c5 CUSTOMER WAITING 2", "."});
+    CHECK(sorted_body(ann.take()) == Lines{"+OK 6 users", "ann AGENT 3/3",
+                                           "c1 CUSTOMER CHATTING ann", "c2 CUSTOMER CHATTING ann",
+                                           "c3 CUSTOMER CHATTING ann", "c4 CUSTOMER WAITING 1",
+                                           "c5 CUSTOMER WAITING 2", "."});
 }
 
 TEST_CASE("agent capacity is a desk option", "[desk][queue][capacity]") {
@@ -142,7 +144,8 @@ TEST_CASE("positions are live: each waiting customer whose position changed is t
     }
 }
 
-TEST_CASE("the next customer goes to the agent with the fewest conversations", "[desk][queue][assignment]") {
+TEST_CASE("the next customer goes to the agent with the fewest conversations",
+          "[desk][queue][assignment]") {
     const Split split = GENERATE(DESK_ALL_SPLITS);
     CAPTURE(split);
     World w(split);  // capacity 3
@@ -172,7 +175,8 @@ TEST_CASE("the next customer goes to the agent with the fewest conversations", "
     CHECK(dog.take() == Lines{"+OK welcome dog", "ASSIGNED c6"});
 }
 
-TEST_CASE("ties go to the agent whose last assignment, or registration, is oldest", "[desk][queue][assignment]") {
+TEST_CASE("ties go to the agent whose last assignment, or registration, is oldest",
+          "[desk][queue][assignment]") {
     const Split split = GENERATE(DESK_ALL_SPLITS);
     CAPTURE(split);
     World w(split);
@@ -201,7 +205,8 @@ TEST_CASE("ties go to the agent whose last assignment, or registration, is oldes
         // cat's last assignment (c2) is older than ann's (c3).
         Client& c4 = w.customer("c4");
         CHECK(c4.take() == Lines{"+OK welcome c4", "ASSIGNED cat"});
-        CHECK(ann.take() == Lines{"+OK welcome ann", "ASSIGNED c1", "LEFT c1", "ASSIGNED c3", "LEFT c3"});
+        CHECK(ann.take() ==
+              Lines{"+OK welcome ann", "ASSIGNED c1", "LEFT c1", "ASSIGNED c3", "LEFT c3"});
         CHECK(cat.take() == Lines{"+OK welcome cat", "ASSIGNED c2", "LEFT c2", "ASSIGNED c4"});
     }
     SECTION("an agent registered after another's assignment waited less") {
@@ -216,7 +221,8 @@ TEST_CASE("ties go to the agent whose last assignment, or registration, is oldes
     }
 }
 
-TEST_CASE("messages sent while waiting are delivered on assignment, in order", "[desk][queue][backlog]") {
+TEST_CASE("messages sent while waiting are delivered on assignment, in order",
+          "[desk][queue][backlog]") {
     const Split split = GENERATE(DESK_ALL_SPLITS);
     CAPTURE(split);
     World w(split);
@@ -224,18 +230,21 @@ TEST_CASE("messages sent while waiting are delivered on assignment, in order", "
     bob.send_line("MSG first");
     bob.send_line("MSG  second, with a leading space");
     bob.send("MSG third\r\nMSG fourth\r\n");
-    CHECK(bob.take() == Lines{"+OK welcome bob", "QUEUED 1", "+OK message received", "+OK message received",
-                              "+OK message received", "+OK message received"});
+    CHECK(bob.take() == Lines{"+OK welcome bob", "QUEUED 1", "+OK message received",
+                              "+OK message received", "+OK message received",
+                              "+OK message received"});
     Client& ann = w.agent("ann");
     CHECK(ann.take() == Lines{"+OK welcome ann", "ASSIGNED bob", "MSG bob first",
-                              "MSG bob  second, with a leading space", "MSG bob third", "MSG bob fourth"});
+                              "MSG bob  second, with a leading space", "MSG bob third",
+                              "MSG bob fourth"});
     CHECK(bob.take() == Lines{"ASSIGNED ann"});
     // Delivered once: the next message is just relayed.
     bob.send_line("MSG fifth");
     CHECK(ann.take() == Lines{"MSG bob fifth"});
 }
 
-TEST_CASE("a waiting customer may leave at most waiting_backlog_limit messages", "[desk][queue][backlog]") {
+TEST_CASE("a waiting customer may leave at most waiting_backlog_limit messages",
+          "[desk][queue][backlog]") {
     const Split split = GENERATE(DESK_ALL_SPLITS);
     CAPTURE(split);
     DeskOptions options = test_options();
@@ -244,7 +253,8 @@ TEST_CASE("a waiting customer may leave at most waiting_backlog_limit messages",
     Client& bob = w.customer("bob");
     forget_lines(bob);
     bob.send("MSG one\r\nMSG two\r\nMSG three\r\n");
-    CHECK(bob.take_codes() == Lines{"+OK message received", "+OK message received", "-ERR SERVER_FULL"});
+    CHECK(bob.take_codes() ==
+          Lines{"+OK message received", "+OK message received", "-ERR SERVER_FULL"});
     Client& ann = w.agent("ann");
     CHECK(ann.take() == Lines{"+OK welcome ann", "ASSIGNED bob", "MSG bob one", "MSG bob two"});
     bob.send_line("MSG four");  // chatting: no limit
@@ -256,7 +266,8 @@ TEST_CASE("a waiting customer may leave at most waiting_backlog_limit messages",
                               std::to_string(start_time) + " bob ann four", "."});
 }
 
-TEST_CASE("a departing agent's customers are queued again ahead of later arrivals", "[desk][queue][requeue]") {
+TEST_CASE("a departing agent's customers are queued again ahead of later arrivals",
+          "[desk][queue][requeue]") {
     const Split split = GENERATE(DESK_ALL_SPLITS);
     CAPTURE(split);
     World w(split, with_capacity(1));
@@ -306,7 +317,8 @@ TEST_CASE("a departing agent's customers are queued again ahead of later arrival
     CHECK(c3.take() == Lines{"QUEUED 1"});
 }
 
-TEST_CASE("re-queued customers keep their arrival order and go ahead of later arrivals", "[desk][queue][requeue]") {
+TEST_CASE("re-queued customers keep their arrival order and go ahead of later arrivals",
+          "[desk][queue][requeue]") {
     const Split split = GENERATE(DESK_ALL_SPLITS);
     CAPTURE(split);
     World w(split, with_capacity(3));
@@ -351,7 +363,8 @@ TEST_CASE("a departing agent's customers go straight to a free agent: ASSIGNED, 
     CHECK(cat.take() == Lines{"MSG c1 hello cat"});
 }
 
-TEST_CASE("a customer who leaves frees its agent's slot for the next in line", "[desk][queue][left]") {
+TEST_CASE("a customer who leaves frees its agent's slot for the next in line",
+          "[desk][queue][left]") {
     const Split split = GENERATE(DESK_ALL_SPLITS);
     CAPTURE(split);
     World w(split, with_capacity(1));
@@ -361,7 +374,9 @@ TEST_CASE("a customer who leaves frees its agent's slot for the next in line", "
     Client& dan = w.customer("dan");
     forget_lines(ann, bob, cid, dan);
 
-    SECTION("by disconnecting") { bob.disconnect(); }
+    SECTION("by disconnecting") {
+        bob.disconnect();
+    }
     SECTION("by QUIT") {
         bob.send_line("QUIT bye now");
         CHECK(bob.take() == Lines{"+OK bye"});

@@ -11,8 +11,8 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <string_view>
 
@@ -88,14 +88,24 @@ public:
                 case 2:
                 case 3: {
                     const std::size_t length = std::min<std::size_t>(next() % 64U + 1U, size - at);
-                    send(connection, std::string_view(reinterpret_cast<const char*>(data + at), length));
+                    send(connection,
+                         std::string_view(reinterpret_cast<const char*>(data + at), length));
                     at += length;
                     break;
                 }
-                case 4: disconnect(connection); break;
-                case 5: m_now += static_cast<telechat::UnixMillis>(next()) * 1000; m_desk.expire(m_now); break;
-                case 6: ensure_open(connection); break;
-                default: send(connection, canned_line(next())); break;
+                case 4:
+                    disconnect(connection);
+                    break;
+                case 5:
+                    m_now += static_cast<telechat::UnixMillis>(next()) * 1000;
+                    m_desk.expire(m_now);
+                    break;
+                case 6:
+                    ensure_open(connection);
+                    break;
+                default:
+                    send(connection, canned_line(next()));
+                    break;
             }
             drain();
             m_desk.check_invariants();
@@ -126,13 +136,22 @@ private:
 
     // Lines that reach deep states quickly; the fuzzer mutates the rest.
     static std::string_view canned_line(std::uint8_t choice) {
-        static constexpr std::array<std::string_view, 16> lines{
-            "CONNECT AGENT a1 key\r\n", "CONNECT AGENT A2 key\n",  "CONNECT CUSTOMER c1\r\n",
-            "CONNECT CUSTOMER C2\n",    "CONNECT CUSTOMER c3\n",   "MSG hello\r\n",
-            "MSG c1 hi\r\n",            "MSG C2 hi\n",             "LIST\r\n",
-            "HIST c1 2\r\n",            "END c1\r\n",              "END c2\n",
-            "QUIT\r\n",                 "CONNECT AGENT a3 nope\n", "PING x\n",
-            "HELP\n"};
+        static constexpr std::array<std::string_view, 16> lines{"CONNECT AGENT a1 key\r\n",
+                                                                "CONNECT AGENT A2 key\n",
+                                                                "CONNECT CUSTOMER c1\r\n",
+                                                                "CONNECT CUSTOMER C2\n",
+                                                                "CONNECT CUSTOMER c3\n",
+                                                                "MSG hello\r\n",
+                                                                "MSG c1 hi\r\n",
+                                                                "MSG C2 hi\n",
+                                                                "LIST\r\n",
+                                                                "HIST c1 2\r\n",
+                                                                "END c1\r\n",
+                                                                "END c2\n",
+                                                                "QUIT\r\n",
+                                                                "CONNECT AGENT a3 nope\n",
+                                                                "PING x\n",
+                                                                "HELP\n"};
         return lines[choice % lines.size()];
     }
 
@@ -150,7 +169,8 @@ private:
         ensure_open(connection);
         while (!bytes.empty() && connection.open) {
             const std::size_t newline = bytes.find('\n');
-            const std::size_t length = newline == std::string_view::npos ? bytes.size() : newline + 1;
+            const std::size_t length =
+                newline == std::string_view::npos ? bytes.size() : newline + 1;
             const std::string_view piece = bytes.substr(0, length);
             bytes.remove_prefix(length);
             if (m_desk.close_mode(connection.id) != telechat::CloseMode::keep_open) {

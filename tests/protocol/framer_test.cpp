@@ -22,7 +22,9 @@ using namespace std::string_literals;
 
 namespace {
 
-std::string repeat(std::size_t count, char c = 'a') { return std::string(count, c); }
+std::string repeat(std::size_t count, char c = 'a') {
+    return std::string(count, c);
+}
 
 Outcome lines(std::vector<Event> events, std::string partial = {}, bool discarding = false) {
     return Outcome{std::move(events), std::move(partial), discarding, false};
@@ -136,7 +138,8 @@ TEST_CASE("framer: the 1024-byte limit counts the line ending", "[framer]") {
     SECTION("a line is too long as soon as it cannot fit, before its LF") {
         check_every_split(repeat(1024), 1024, lines({too_long()}, "", true));
         check_every_split(repeat(1023) + "\r", 1024, lines({too_long()}, "", true));
-        check_every_split("PING\n" + repeat(2000), 1024, lines({line("PING"), too_long()}, "", true));
+        check_every_split("PING\n" + repeat(2000), 1024,
+                          lines({line("PING"), too_long()}, "", true));
     }
     SECTION("an unfinished line that may still fit is kept") {
         check_every_split(repeat(1023), 1024, lines({}, repeat(1023)));
@@ -147,8 +150,10 @@ TEST_CASE("framer: the 1024-byte limit counts the line ending", "[framer]") {
 TEST_CASE("framer: the same boundaries hold for any limit", "[framer]") {
     for (const std::size_t max : {std::size_t{2}, std::size_t{3}, std::size_t{4}, std::size_t{5},
                                   std::size_t{8}, std::size_t{100}}) {
-        check_every_split(repeat(max - 2) + "\r\nx\n", max, lines({line(repeat(max - 2)), line("x")}));
-        check_every_split(repeat(max - 1) + "\nx\n", max, lines({line(repeat(max - 1)), line("x")}));
+        check_every_split(repeat(max - 2) + "\r\nx\n", max,
+                          lines({line(repeat(max - 2)), line("x")}));
+        check_every_split(repeat(max - 1) + "\nx\n", max,
+                          lines({line(repeat(max - 1)), line("x")}));
         check_every_split(repeat(max - 1) + "\r\nx\n", max, lines({too_long(), line("x")}));
         check_every_split(repeat(max) + "\nx\n", max, lines({too_long(), line("x")}));
         check_every_split(repeat(max - 1), max, lines({}, repeat(max - 1)));
@@ -166,10 +171,8 @@ TEST_CASE("framer: the limit defaults to 1024 and is at least 2", "[framer]") {
     CHECK(LineFramer(65536).max_line_bytes() == 65536);
 
     // A limit of 0 behaves as 2: an empty line or one byte + LF fits.
-    CHECK(feed_with_cuts("\r\na\nab\n", {}, 0).outcome ==
-          lines({line(""), line("a"), too_long()}));
-    CHECK(feed_with_cuts("\r\na\nab\n", {}, 1).outcome ==
-          lines({line(""), line("a"), too_long()}));
+    CHECK(feed_with_cuts("\r\na\nab\n", {}, 0).outcome == lines({line(""), line("a"), too_long()}));
+    CHECK(feed_with_cuts("\r\na\nab\n", {}, 1).outcome == lines({line(""), line("a"), too_long()}));
 }
 
 TEST_CASE("framer: a too-long line is skipped up to its LF, step by step", "[framer]") {
@@ -288,9 +291,14 @@ TEST_CASE("framer: random streams split at random give the reference result", "[
                 stream.push_back(alphabet[random.below(sizeof alphabet)]);
             }
             switch (random.below(4)) {
-                case 0: stream += "\r\n"; break;
-                case 1: break;  // the line runs on into the next one
-                default: stream += "\n"; break;
+                case 0:
+                    stream += "\r\n";
+                    break;
+                case 1:
+                    break;  // the line runs on into the next one
+                default:
+                    stream += "\n";
+                    break;
             }
         }
         return stream;
@@ -318,8 +326,8 @@ TEST_CASE("framer: random streams split at random give the reference result", "[
             if ((feeding.outcome == expected && feeding.violations.empty()) || failures++ > 0) {
                 continue;
             }
-            INFO("seed " << seed << ", max " << max << ", stop after " << stop_after << ", stream \""
-                         << escaped(stream) << "\", " << describe_cuts(cuts));
+            INFO("seed " << seed << ", max " << max << ", stop after " << stop_after
+                         << ", stream \"" << escaped(stream) << "\", " << describe_cuts(cuts));
             CHECK(feeding.outcome == expected);
             CHECK(feeding.violations == std::vector<std::string>{});
         }

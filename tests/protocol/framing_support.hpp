@@ -48,8 +48,12 @@ struct Event {
     friend bool operator==(const Event&, const Event&) = default;
 };
 
-inline Event line(std::string_view text) { return Event{std::string(text), false}; }
-inline Event too_long() { return Event{{}, true}; }
+inline Event line(std::string_view text) {
+    return Event{std::string(text), false};
+}
+inline Event too_long() {
+    return Event{{}, true};
+}
 
 /// Printable form of bytes: control and non-ASCII bytes as \xNN.
 inline std::string escaped(std::string_view text) {

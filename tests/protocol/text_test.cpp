@@ -46,7 +46,9 @@ constexpr bool accepted_code_point(std::uint32_t cp) {
 
 /// The shortest UTF-8 form of a scalar value.
 std::string encode(std::uint32_t cp) {
-    const auto byte = [](std::uint32_t value) { return static_cast<char>(static_cast<unsigned char>(value)); };
+    const auto byte = [](std::uint32_t value) {
+        return static_cast<char>(static_cast<unsigned char>(value));
+    };
     std::string out;
     if (cp < 0x80U) {
         out.push_back(byte(cp));
@@ -206,18 +208,20 @@ TEST_CASE("text: C1 controls are refused, U+00A0 onward accepted", "[text]") {
 }
 
 TEST_CASE("text: valid 2-, 3- and 4-byte characters are accepted", "[text]") {
-    CHECK(is_valid_text("\xC3\xA9"));                          // é U+00E9
-    CHECK(is_valid_text("caf\xC3\xA9 cr\xC3\xA8me"));          // mixed with ASCII
-    CHECK(is_valid_text(bytes({0xDF, 0xBF})));                 // U+07FF
-    CHECK(is_valid_text(bytes({0xE0, 0xA0, 0x80})));           // U+0800
-    CHECK(is_valid_text("\xE2\x82\xAC"));                      // € U+20AC
-    CHECK(is_valid_text(bytes({0xED, 0x9F, 0xBF})));           // U+D7FF, below the surrogates
-    CHECK(is_valid_text(bytes({0xEE, 0x80, 0x80})));           // U+E000, above them
-    CHECK(is_valid_text(bytes({0xEF, 0xBF, 0xBF})));           // U+FFFF
-    CHECK(is_valid_text(bytes({0xF0, 0x90, 0x80, 0x80})));     // U+10000
-    CHECK(is_valid_text("\xF0\x9F\x98\x80"));                  // 😀 U+1F600
-    CHECK(is_valid_text(bytes({0xF4, 0x8F, 0xBF, 0xBF})));     // U+10FFFF
-    CHECK(is_valid_text("\xF0\x9F\x98\x80\t\xE2\x82\xAC\xC3\xA9" "a"));
+    CHECK(is_valid_text("\xC3\xA9"));                       // é U+00E9
+    CHECK(is_valid_text("caf\xC3\xA9 cr\xC3\xA8me"));       // mixed with ASCII
+    CHECK(is_valid_text(bytes({0xDF, 0xBF})));              // U+07FF
+    CHECK(is_valid_text(bytes({0xE0, 0xA0, 0x80})));        // U+0800
+    CHECK(is_valid_text("\xE2\x82\xAC"));                   // € U+20AC
+    CHECK(is_valid_text(bytes({0xED, 0x9F, 0xBF})));        // U+D7FF, below the surrogates
+    CHECK(is_valid_text(bytes({0xEE, 0x80, 0x80})));        // U+E000, above them
+    CHECK(is_valid_text(bytes({0xEF, 0xBF, 0xBF})));        // U+FFFF
+    CHECK(is_valid_text(bytes({0xF0, 0x90, 0x80, 0x80})));  // U+10000
+    CHECK(is_valid_text("\xF0\x9F\x98\x80"));               // 😀 U+1F600
+    CHECK(is_valid_text(bytes({0xF4, 0x8F, 0xBF, 0xBF})));  // U+10FFFF
+    CHECK(
+        is_valid_text("\xF0\x9F\x98\x80\t\xE2\x82\xAC\xC3\xA9"
+                      "a"));
 }
 
 TEST_CASE("text: overlong forms are refused", "[text]") {
@@ -307,9 +311,9 @@ TEST_CASE("text: the reference accepts exactly the encodings of accepted code po
         per_length[encoded.size()] += accepted ? 1U : 0U;
     }
     CHECK(wrong == 0);
-    CHECK(per_length[1] == 0x80 - 32 - 1 + 1);             // ASCII less C0 and DEL, plus TAB
-    CHECK(per_length[2] == 0x800 - 0x80 - 32);             // less C1
-    CHECK(per_length[3] == 0x10000 - 0x800 - 0x800);       // less the surrogates
+    CHECK(per_length[1] == 0x80 - 32 - 1 + 1);        // ASCII less C0 and DEL, plus TAB
+    CHECK(per_length[2] == 0x800 - 0x80 - 32);        // less C1
+    CHECK(per_length[3] == 0x10000 - 0x800 - 0x800);  // less the surrogates
     CHECK(per_length[4] == 0x110000 - 0x10000);
 }
 
@@ -320,7 +324,8 @@ TEST_CASE("text: all 1- and 2-byte strings agree with the reference", "[text]") 
             if (value >= 256U + 65536U) {
                 return false;
             }
-            text = value < 256U ? bytes({value}) : bytes({(value - 256U) >> 8U, (value - 256U) & 0xFFU});
+            text = value < 256U ? bytes({value})
+                                : bytes({(value - 256U) >> 8U, (value - 256U) & 0xFFU});
             ++value;
             return true;
         },
@@ -346,8 +351,8 @@ TEST_CASE("text: all 3-byte strings agree with the reference", "[text]") {
 
 TEST_CASE("text: sampled 4-byte strings agree with the reference", "[text]") {
     SECTION("every first and second byte, the others from the interesting bytes") {
-        constexpr std::array<unsigned, 10> tails{0x00, 0x09, 0x41, 0x7F, 0x80, 0x8F,
-                                                 0x9F, 0xA0, 0xBF, 0xC0};
+        constexpr std::array<unsigned, 10> tails{0x00, 0x09, 0x41, 0x7F, 0x80,
+                                                 0x8F, 0x9F, 0xA0, 0xBF, 0xC0};
         std::size_t index = 0;
         const std::size_t total = 256U * 256U * tails.size() * tails.size();
         compare_with_reference(
@@ -360,7 +365,8 @@ TEST_CASE("text: sampled 4-byte strings agree with the reference", "[text]") {
                 rest /= tails.size();
                 const unsigned c = tails[rest % tails.size()];
                 rest /= tails.size();
-                text = bytes({static_cast<unsigned>(rest >> 8U), static_cast<unsigned>(rest & 0xFFU), c, d});
+                text = bytes(
+                    {static_cast<unsigned>(rest >> 8U), static_cast<unsigned>(rest & 0xFFU), c, d});
                 return true;
             },
             total);
@@ -396,7 +402,8 @@ TEST_CASE("text: sampled 4-byte strings agree with the reference", "[text]") {
                 }
                 --left;
                 const std::uint64_t r = random.next();
-                text = bytes({static_cast<unsigned>(r & 0xFFU), static_cast<unsigned>((r >> 8U) & 0xFFU),
+                text = bytes({static_cast<unsigned>(r & 0xFFU),
+                              static_cast<unsigned>((r >> 8U) & 0xFFU),
                               static_cast<unsigned>((r >> 16U) & 0xFFU),
                               static_cast<unsigned>((r >> 24U) & 0xFFU)});
                 return true;
@@ -430,7 +437,8 @@ TEST_CASE("text: random longer strings agree with the reference", "[text]") {
                     }
                     text += encode(cp);
                 } else {
-                    text.push_back(static_cast<char>(static_cast<unsigned char>(pool[random.below(pool.size())])));
+                    text.push_back(static_cast<char>(
+                        static_cast<unsigned char>(pool[random.below(pool.size())])));
                 }
             }
             return true;

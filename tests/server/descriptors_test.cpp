@@ -175,7 +175,8 @@ template <class Threading>
         ballast.restore();
         server.stop();
         runner.join();
-        write_reply(replies, std::string(threw ? "threw " : "stopped ") + std::to_string(exhausted_logs.load()));
+        write_reply(replies, std::string(threw ? "threw " : "stopped ") +
+                                 std::to_string(exhausted_logs.load()));
     } catch (...) {
         status = 3;
     }

@@ -93,7 +93,7 @@ struct Read {
 
 /// A client's connection, over TCP or in memory. Bytes in, lines out.
 class Client {
-  public:
+public:
     explicit Client(std::string label) : m_label(std::move(label)) {}
     Client(const Client&) = delete;
     Client& operator=(const Client&) = delete;
@@ -237,7 +237,7 @@ class Client {
         return out.empty() ? " (nothing)" : out;
     }
 
-  protected:
+protected:
     enum class Io { ok, timeout, closed };
     // Writes some of `bytes` (at least one) before `deadline`.
     virtual Io write_some(std::string_view bytes, Clock::time_point deadline,
@@ -245,7 +245,7 @@ class Client {
     // Appends what arrives (at least one byte) before `deadline`.
     virtual Io read_some(std::string& into, Clock::time_point deadline) = 0;
 
-  private:
+private:
     std::string m_label;
     std::string m_buffer;
     bool m_eof = false;
@@ -263,7 +263,7 @@ struct ClientOptions {
 
 /// A client on a real loopback TCP socket: non-blocking, every wait in poll().
 class TcpClient final : public Client {
-  public:
+public:
     /// A client that connect() connects.
     explicit TcpClient(std::string label, ClientOptions options = {})
         : Client(std::move(label)), m_options(options) {}
@@ -300,7 +300,7 @@ class TcpClient final : public Client {
     }
     void shutdown_write() override { REQUIRE(::shutdown(m_fd, SHUT_WR) == 0); }
 
-  protected:
+protected:
     Io write_some(std::string_view bytes, Clock::time_point deadline,
                   std::size_t& written) override {
         for (;;) {
@@ -347,7 +347,7 @@ class TcpClient final : public Client {
         }
     }
 
-  private:
+private:
     ClientOptions m_options;
     int m_fd = -1;
 };
@@ -355,7 +355,7 @@ class TcpClient final : public Client {
 /// A client on the in-memory network: MemoryNetwork::connect, and waits in
 /// MemoryNetwork::wait_until.
 class MemoryClient final : public Client {
-  public:
+public:
     MemoryClient(std::string label, std::shared_ptr<MemoryNetwork> network, std::uint16_t port)
         : Client(std::move(label)),
           m_network(std::move(network)),
@@ -371,7 +371,7 @@ class MemoryClient final : public Client {
     void hang_up() override { close(); }
     void shutdown_write() override { m_network->shutdown_sending(m_handle); }
 
-  protected:
+protected:
     Io write_some(std::string_view bytes, Clock::time_point deadline,
                   std::size_t& written) override {
         for (;;) {
@@ -412,7 +412,7 @@ class MemoryClient final : public Client {
         }
     }
 
-  private:
+private:
     std::shared_ptr<MemoryNetwork> m_network;
     MemoryNetwork::Handle m_handle;
     bool m_open = true;
@@ -434,7 +434,7 @@ struct Setup {
 /// A Server on a thread of its own, with its log captured.
 template <class Backend, class Threading>
 class Running {
-  public:
+public:
     using ServerType = telechat::server::Server<Backend, Threading>;
 
     Running(Backend backend, telechat::server::Endpoint endpoint, const Setup& setup)
@@ -514,7 +514,7 @@ class Running {
             [part](const std::string& line) { return line.find(part) != std::string::npos; }));
     }
 
-  private:
+private:
     struct Log {
         std::mutex mutex;
         std::vector<std::string> lines;
@@ -547,7 +547,7 @@ class Running {
 /// The common surface of every fixture.
 template <class Backend, class Threading>
 class FixtureBase {
-  public:
+public:
     using ServerRun = Running<Backend, Threading>;
     using ThreadingModel = Threading;
 
@@ -584,7 +584,7 @@ class FixtureBase {
         }
     }
 
-  protected:
+protected:
     std::unique_ptr<ServerRun> m_running;
     int m_clients = 0;
 };
@@ -592,7 +592,7 @@ class FixtureBase {
 /// A server on 127.0.0.1, port 0, over PosixBackend.
 template <class Threading>
 class TcpFixture : public FixtureBase<PosixBackend, Threading> {
-  public:
+public:
     static constexpr bool tcp = true;
 
     explicit TcpFixture(const Setup& setup = {}) {
@@ -624,7 +624,7 @@ struct ShortReadsAndWrites {
 /// A server on the in-memory network, with the faults of `Faults`.
 template <class Threading, class Faults>
 class MemoryFixture : public FixtureBase<MemoryBackend, Threading> {
-  public:
+public:
     static constexpr bool tcp = false;
 
     explicit MemoryFixture(const Setup& setup = {}) {
@@ -643,7 +643,7 @@ class MemoryFixture : public FixtureBase<MemoryBackend, Threading> {
                                               m_network, this->port());
     }
 
-  private:
+private:
     std::shared_ptr<MemoryNetwork> m_network;
 };
 

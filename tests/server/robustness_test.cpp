@@ -15,15 +15,16 @@ using namespace server_test;
 namespace {
 
 std::size_t count_containing(const std::vector<std::string>& lines, std::string_view part) {
-    return static_cast<std::size_t>(std::count_if(lines.begin(), lines.end(), [&](const std::string& line) {
-        return line.find(part) != std::string::npos;
-    }));
+    return static_cast<std::size_t>(std::count_if(
+        lines.begin(), lines.end(),
+        [&](const std::string& line) { return line.find(part) != std::string::npos; }));
 }
 
 }  // namespace
 
-TEMPLATE_TEST_CASE("max clients: the next connection gets SERVER_FULL - everyone connected keeps working",
-                   "[server][robustness][full]", SERVER_ALL_FIXTURES) {
+TEMPLATE_TEST_CASE(
+    "max clients: the next connection gets SERVER_FULL - everyone connected keeps working",
+    "[server][robustness][full]", SERVER_ALL_FIXTURES) {
     Setup setup;
     setup.desk.max_clients = 3;
     TestType f(setup);
@@ -60,8 +61,9 @@ TEMPLATE_TEST_CASE("max clients: the next connection gets SERVER_FULL - everyone
     f.finish();
 }
 
-TEMPLATE_TEST_CASE("a client that stops reading is dropped at the output cap - the others lose nothing",
-                   "[server][robustness][slow]", SERVER_ALL_FIXTURES) {
+TEMPLATE_TEST_CASE(
+    "a client that stops reading is dropped at the output cap - the others lose nothing",
+    "[server][robustness][slow]", SERVER_ALL_FIXTURES) {
     Setup setup;
     setup.desk.output_cap_bytes = 64 * 1024;
     setup.pipe_capacity = 4096;  // memory: the slow client's pipe fills as a TCP window does
@@ -155,8 +157,9 @@ TEMPLATE_TEST_CASE("a client that stops reading is dropped at the output cap - t
     good->expect_line("MSG ann after the drop");
     ann->send("LIST\r\n");
     ann->expect_line("+OK 4 users");
-    CHECK(sorted(ann->read_body()) == sorted({"ann AGENT 1/3", "dan AGENT 1/3",
-                                              "good CUSTOMER CHATTING ann", "pal CUSTOMER CHATTING dan"}));
+    CHECK(sorted(ann->read_body()) ==
+          sorted({"ann AGENT 1/3", "dan AGENT 1/3", "good CUSTOMER CHATTING ann",
+                  "pal CUSTOMER CHATTING dan"}));
     for (auto* client : {ann.get(), good.get(), dan.get(), pal.get()}) {
         client->sync();
     }
@@ -164,8 +167,9 @@ TEMPLATE_TEST_CASE("a client that stops reading is dropped at the output cap - t
     CHECK(count_containing(f.log(), "output cap") == 1);
 }
 
-TEMPLATE_TEST_CASE("500 abrupt disconnects mid-line: the server keeps serving and forgets each once",
-                   "[server][robustness][disconnects]", SERVER_ALL_FIXTURES) {
+TEMPLATE_TEST_CASE(
+    "500 abrupt disconnects mid-line: the server keeps serving and forgets each once",
+    "[server][robustness][disconnects]", SERVER_ALL_FIXTURES) {
     Setup setup;
     setup.desk.max_clients = 16;
     TestType f(setup);
@@ -191,7 +195,8 @@ TEMPLATE_TEST_CASE("500 abrupt disconnects mid-line: the server keeps serving an
                 watch->expect_line("ASSIGNED " + name);
                 c->send("MSG complete " + std::to_string(i) + "\r\nMSG half a li");
                 c->hang_up();
-                watch->expect_lines({"MSG " + name + " complete " + std::to_string(i), "LEFT " + name});
+                watch->expect_lines(
+                    {"MSG " + name + " complete " + std::to_string(i), "LEFT " + name});
                 break;
             case 3:  // registered: cut in the middle of a UTF-8 sequence, then a reset
                 c->send("CONNECT CUSTOMER " + name + "\r\n");
@@ -267,10 +272,12 @@ TEMPLATE_TEST_CASE("half-close: a client that shuts down its sending side still 
     TestType f;
     auto ann = agent(f, "ann");
     auto half = f.connect();
-    half->send("CONNECT CUSTOMER half\r\nPING one\r\nMSG sent before closing\r\nLIST\r\nPING two\r\n"
-               "MSG a partial line is dropped");
+    half->send(
+        "CONNECT CUSTOMER half\r\nPING one\r\nMSG sent before closing\r\nLIST\r\nPING two\r\n"
+        "MSG a partial line is dropped");
     half->shutdown_write();
-    half->expect_lines({"+OK welcome half", "ASSIGNED ann", "+OK PONG one", "+OK message received"});
+    half->expect_lines(
+        {"+OK welcome half", "ASSIGNED ann", "+OK PONG one", "+OK message received"});
     half->expect_error("FORBIDDEN");
     half->expect_line("+OK PONG two");
     half->expect_eof();
@@ -289,8 +296,9 @@ TEMPLATE_TEST_CASE("half-close: a client that shuts down its sending side still 
     f.finish();
 }
 
-TEMPLATE_TEST_CASE("registration timeout: QUIT registration timeout, and a PING does not restart it",
-                   "[server][robustness][timeout]", SERVER_ALL_FIXTURES) {
+TEMPLATE_TEST_CASE(
+    "registration timeout: QUIT registration timeout, and a PING does not restart it",
+    "[server][robustness][timeout]", SERVER_ALL_FIXTURES) {
     Setup setup;
     setup.desk.register_timeout_ms = 800;
     TestType f(setup);
@@ -372,8 +380,9 @@ TEMPLATE_TEST_CASE("idle timeout: a silent user gets QUIT idle timeout, and its 
     f.finish();
 }
 
-TEMPLATE_TEST_CASE("shutdown: stop() sends every connection QUIT server shutting down, and run() returns",
-                   "[server][robustness][shutdown]", SERVER_ALL_FIXTURES) {
+TEMPLATE_TEST_CASE(
+    "shutdown: stop() sends every connection QUIT server shutting down, and run() returns",
+    "[server][robustness][shutdown]", SERVER_ALL_FIXTURES) {
     Setup setup;
     setup.desk.agent_capacity = 1;
     TestType f(setup);
@@ -399,7 +408,8 @@ TEMPLATE_TEST_CASE("shutdown: stop() sends every connection QUIT server shutting
     const Clock::time_point stopping = Clock::now();
     f.finish();
     CHECK(Clock::now() - stopping < std::chrono::seconds(10));
-    for (auto* client : {ann.get(), bob.get(), carl.get(), unregistered.get(), halfway.get(), silent.get()}) {
+    for (auto* client :
+         {ann.get(), bob.get(), carl.get(), unregistered.get(), halfway.get(), silent.get()}) {
         INFO(client->label());
         client->expect_line("QUIT server shutting down");
         client->expect_eof();

@@ -64,8 +64,8 @@ TEMPLATE_TEST_CASE("registration: CONNECT, and the errors that come before and w
     f.finish();
 }
 
-TEMPLATE_TEST_CASE("relay both ways: verbatim text, pipelined, split across writes", "[server][relay]",
-                   SERVER_ALL_FIXTURES) {
+TEMPLATE_TEST_CASE("relay both ways: verbatim text, pipelined, split across writes",
+                   "[server][relay]", SERVER_ALL_FIXTURES) {
     TestType f;
     auto ann = agent(f, "ann");
     auto bob = customer(f, "bob");
@@ -268,7 +268,8 @@ TEMPLATE_TEST_CASE("an agent that disconnects: its customers are re-queued ahead
     f.finish();
 }
 
-TEMPLATE_TEST_CASE("LIST: every registered user, with its state", "[server][list]", SERVER_ALL_FIXTURES) {
+TEMPLATE_TEST_CASE("LIST: every registered user, with its state", "[server][list]",
+                   SERVER_ALL_FIXTURES) {
     Setup setup;
     setup.desk.agent_capacity = 1;
     TestType f(setup);
@@ -326,10 +327,12 @@ TEMPLATE_TEST_CASE("HIST: the latest messages by or to a user, and across its re
         return records;
     };
     using Records = std::vector<std::string>;
-    CHECK(hist("HIST bob", "+OK 3 messages") == Records{"bob ann one", "ann bob two", "bob ann three"});
+    CHECK(hist("HIST bob", "+OK 3 messages") ==
+          Records{"bob ann one", "ann bob two", "bob ann three"});
     CHECK(hist("HIST bob 2", "+OK 2 messages") == Records{"ann bob two", "bob ann three"});
     CHECK(hist("HIST BOB  1", "+OK 1 messages") == Records{"bob ann three"});
-    CHECK(hist("HIST ann 5", "+OK 3 messages") == Records{"bob ann one", "ann bob two", "bob ann three"});
+    CHECK(hist("HIST ann 5", "+OK 3 messages") ==
+          Records{"bob ann one", "ann bob two", "bob ann three"});
     ann->send("HIST nobody\r\n");
     ann->expect_error("NO_SUCH_USER");
     ann->send("HIST bob 0\r\n");
@@ -340,7 +343,8 @@ TEMPLATE_TEST_CASE("HIST: the latest messages by or to a user, and across its re
     // The history outlives the connection, and continues when the user is back.
     bob->close();
     ann->expect_line("LEFT bob");
-    CHECK(hist("HIST bob", "+OK 3 messages") == Records{"bob ann one", "ann bob two", "bob ann three"});
+    CHECK(hist("HIST bob", "+OK 3 messages") ==
+          Records{"bob ann one", "ann bob two", "bob ann three"});
     auto bob_again = customer(f, "Bob");
     bob_again->expect_line("ASSIGNED ann");
     ann->expect_line("ASSIGNED Bob");
@@ -382,8 +386,8 @@ TEMPLATE_TEST_CASE("END: the agent ends a conversation - the slot goes to the ne
     f.finish();
 }
 
-TEMPLATE_TEST_CASE("QUIT: +OK bye, then the server closes - later lines are ignored", "[server][quit]",
-                   SERVER_ALL_FIXTURES) {
+TEMPLATE_TEST_CASE("QUIT: +OK bye, then the server closes - later lines are ignored",
+                   "[server][quit]", SERVER_ALL_FIXTURES) {
     TestType f;
     auto ann = agent(f, "ann");
     auto bob = customer(f, "bob");
@@ -439,7 +443,9 @@ TEMPLATE_TEST_CASE("framing over the network: line endings, the line limit, bad 
     c->expect_error("TOO_LONG");
     c->expect_line("+OK PONG still usable");
 
-    c->send("PING a\x01" "b\r\n");
+    c->send(
+        "PING a\x01"
+        "b\r\n");
     c->expect_error("BAD_TEXT");
     c->send("PING \xC3\x28\r\n");
     c->expect_error("BAD_TEXT");

@@ -81,7 +81,7 @@ using Event = std::variant<Reply, Push, Unrecognized>;
 /// is cut at its limit, and a line that is not 3MCP becomes an Unrecognized
 /// event.
 class Session {
-  public:
+public:
     /// @brief How much of a misbehaving server's output is kept.
     struct Limits {
         /// @brief Longer lines (line ending not counted) are skipped.
@@ -212,7 +212,7 @@ class Session {
     [[nodiscard]] bool closing() const noexcept { return m_closing; }
     /// @}
 
-  private:
+private:
     using CommandKind = protocol::CommandKind;
     using PushKind = protocol::PushKind;
 

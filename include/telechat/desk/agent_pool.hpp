@@ -48,7 +48,7 @@ namespace telechat {
  * std::bad_alloc, leaving the pool unchanged; the rest never throw.
  */
 class AgentPool {
-  public:
+public:
     /// @brief Slot number meaning "no agent".
     static constexpr std::uint32_t no_agent = std::numeric_limits<std::uint32_t>::max();
 
@@ -182,7 +182,7 @@ class AgentPool {
                                   "AgentPool: the count of free seats is right");
     }
 
-  private:
+private:
     struct Agent {
         bool on_duty = false;
         std::vector<std::uint32_t> customers;  // in the order it got them

@@ -44,7 +44,7 @@ namespace telechat {
  * leaves the pool unchanged (the returned buffer is then freed).
  */
 class BufferPool {
-  public:
+public:
     /// @brief A buffer with a larger capacity is freed rather than kept.
     static constexpr std::size_t largest_kept_buffer = 64 * 1024;
     /// @brief The most buffers kept at once.
@@ -104,7 +104,7 @@ class BufferPool {
         }
     }
 
-  private:
+private:
     Stack<std::string> m_kept;
 };
 

@@ -78,7 +78,7 @@ struct DeskStats {
  * serialises the calls.
  */
 class Desk : private detail::DeskCore {
-  public:
+public:
     /// @brief A desk with the given limits.
     /// @param options the limits; checked by DeskOptions::validate().
     /// @throws std::invalid_argument if an option makes no sense.
@@ -254,7 +254,7 @@ class Desk : private detail::DeskCore {
 
     /// @}
 
-  private:
+private:
     // ----- one line: parsed once, checked, run ------------------------------------------
 
     void handle_line(std::uint32_t slot, const protocol::FramedLine& line, UnixMillis now) {

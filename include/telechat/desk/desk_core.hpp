@@ -34,7 +34,7 @@ namespace telechat::detail {
 // What Desk is made of. Desk derives from it and adds what a line means
 // (parsing, permissions, handlers) and the order of events (settling).
 class DeskCore {
-  protected:
+protected:
     enum class State : std::uint8_t { unregistered, waiting, chatting, agent, gone };
     enum class Departure : std::uint8_t {
         quit,

@@ -55,7 +55,7 @@ namespace telechat {
  * Exceptions: std::bad_alloc from growth; the store stays consistent.
  */
 class HistoryStore {
-  public:
+public:
     /// @brief Index meaning "no history".
     static constexpr std::uint32_t no_history = std::numeric_limits<std::uint32_t>::max();
 
@@ -173,7 +173,7 @@ class HistoryStore {
                                   "HistoryStore: every user who left is in the departure queue");
     }
 
-  private:
+private:
     struct History {
         std::string name;  // empty: free
         Queue<std::string> records;

@@ -63,7 +63,7 @@ enum class CloseMode {
  * std::bad_alloc when a list grows; next_ready() and consume() do not throw.
  */
 class Outbox {
-  public:
+public:
     /// @brief An outbox whose clients may leave `cap_bytes` unread.
     /// @param cap_bytes the output cap (DeskOptions::output_cap_bytes).
     explicit Outbox(std::size_t cap_bytes) noexcept : m_cap_bytes(cap_bytes) {}
@@ -245,7 +245,7 @@ class Outbox {
         }
     }
 
-  private:
+private:
     // What every write and drain reads comes first, within 56 bytes; the
     // close reason, read only for the log, last.
     struct Mailbox {

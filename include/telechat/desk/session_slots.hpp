@@ -65,7 +65,7 @@ struct ConnectionId {
  */
 template <class Record>
 class SessionSlots {
-  public:
+public:
     /// @brief Takes a free slot (the last freed first) or a new one.
     /// @return the id of the new connection.
     /// @throws std::length_error if every 32-bit index is taken.
@@ -166,7 +166,7 @@ class SessionSlots {
                                   "SessionSlots: every slot is in use or free");
     }
 
-  private:
+private:
     struct Slot {
         std::uint32_t generation = 0;
         bool in_use = false;

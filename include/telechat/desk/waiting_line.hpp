@@ -54,7 +54,7 @@ namespace telechat {
  * the rest never throw.
  */
 class WaitingLine {
-  public:
+public:
     /// @brief One waiting customer.
     struct Entry {
         /// @brief The customer's connection slot.
@@ -161,7 +161,7 @@ class WaitingLine {
         }
     }
 
-  private:
+private:
     static constexpr std::size_t unchanged = std::numeric_limits<std::size_t>::max();
 
     void mark_changed_from(std::size_t index) noexcept {

@@ -51,7 +51,8 @@ struct HashSlot {
 
     /// Relocation: the source's lifetime ends right after this (see above).
     HashSlot(HashSlot&& other) noexcept(nothrow_relocatable)
-        : element(std::move(const_cast<K&>(other.element.first)), std::move(other.element.second)) {}
+        : element(std::move(const_cast<K&>(other.element.first)), std::move(other.element.second)) {
+    }
 
     HashSlot& operator=(const HashSlot&) = delete;
     HashSlot& operator=(HashSlot&&) = delete;
@@ -95,8 +96,8 @@ public:
 
     /// An iterator converts to a const_iterator, not the other way.
     template <bool OtherConst>
-        requires(IsConst && !OtherConst)
     SlotIterator(const SlotIterator<Slot, OtherConst>& other) noexcept  // NOLINT: implicit
+        requires(IsConst && !OtherConst)
         : m_slot(other.slot()) {}
 
     [[nodiscard]] SlotPointer slot() const noexcept { return m_slot; }

@@ -87,21 +87,20 @@ concept Poller = requires(P& poller, Handle handle, std::uint64_t token, bool fl
  * is called exactly once per accepted handle; `peer_name` is for logs only.
  */
 template <class B>
-concept SocketBackend =
-    std::copyable<B> && Poller<typename B::PollerType, typename B::Handle> &&
-    requires(B& backend, const B& const_backend, typename B::Handle handle, const Endpoint& endpoint,
-             std::span<char> into, std::span<const char> from) {
-        typename B::Handle;
-        typename B::PollerType;
-        { backend.listen(endpoint) } -> std::same_as<typename B::Handle>;
-        { const_backend.local_port(handle) } -> std::same_as<std::uint16_t>;
-        { backend.accept(handle) } -> std::same_as<std::pair<IoStatus, typename B::Handle>>;
-        { backend.read(handle, into) } -> std::same_as<IoResult>;
-        { backend.write(handle, from) } -> std::same_as<IoResult>;
-        { backend.close(handle) } -> std::same_as<void>;
-        { const_backend.peer_name(handle) } -> std::same_as<std::string>;
-        { backend.make_poller() } -> std::same_as<typename B::PollerType>;
-    };
+concept SocketBackend = std::copyable<B> && Poller<typename B::PollerType, typename B::Handle> &&
+    requires(B& backend, const B& const_backend, typename B::Handle handle,
+             const Endpoint& endpoint, std::span<char> into, std::span<const char> from) {
+    typename B::Handle;
+    typename B::PollerType;
+    { backend.listen(endpoint) } -> std::same_as<typename B::Handle>;
+    { const_backend.local_port(handle) } -> std::same_as<std::uint16_t>;
+    { backend.accept(handle) } -> std::same_as<std::pair<IoStatus, typename B::Handle>>;
+    { backend.read(handle, into) } -> std::same_as<IoResult>;
+    { backend.write(handle, from) } -> std::same_as<IoResult>;
+    { backend.close(handle) } -> std::same_as<void>;
+    { const_backend.peer_name(handle) } -> std::same_as<std::string>;
+    { backend.make_poller() } -> std::same_as<typename B::PollerType>;
+};
 
 /**
  * @brief Who runs the event loops of a Server, on which threads.

@@ -51,7 +51,9 @@ namespace detail {
 template <bool Shared>
 struct DeskMutex {
     std::mutex mutex;
-    [[nodiscard]] std::unique_lock<std::mutex> lock() { return std::unique_lock<std::mutex>(mutex); }
+    [[nodiscard]] std::unique_lock<std::mutex> lock() {
+        return std::unique_lock<std::mutex>(mutex);
+    }
 };
 
 template <>
@@ -300,8 +302,9 @@ public:
             if (done()) {
                 break;
             }
-            const int timeout = m_listener_paused && !m_shutdown_started ? static_cast<int>(accept_pause_ms)
-                                                                         : poll_interval_ms;
+            const int timeout = m_listener_paused && !m_shutdown_started
+                                    ? static_cast<int>(accept_pause_ms)
+                                    : poll_interval_ms;
             const std::size_t count = m_poller.wait(events, timeout);
             for (std::size_t i = 0; i < count; ++i) {
                 handle_event(events[i]);
@@ -630,7 +633,9 @@ private:
         }
     }
 
-    [[nodiscard]] bool owns(ConnectionId id) const { return m_connections.contains(detail::token_of(id)); }
+    [[nodiscard]] bool owns(ConnectionId id) const {
+        return m_connections.contains(detail::token_of(id));
+    }
 
     void close_everything() {
         if (m_connections.empty() && !m_holds_listener) {

@@ -49,7 +49,7 @@ struct MemoryFaults {
  * perfect for tests: no ports, no kernel, no timing luck.
  */
 class MemoryNetwork {
-  public:
+public:
     /// @brief A handle: an index into the network's table of sockets.
     using Handle = std::uint32_t;
 
@@ -227,7 +227,7 @@ class MemoryNetwork {
         m_changed.notify_all();
     }
 
-  private:
+private:
     enum class Kind { listener, stream };
 
     struct Pipe {
@@ -280,7 +280,7 @@ class MemoryNetwork {
 /// @brief A Poller over a MemoryNetwork: re-checks its handles whenever the
 ///        network changes.
 class MemoryPoller {
-  public:
+public:
     /// @brief A poller for `network`.
     /// @param network the network its handles live in.
     explicit MemoryPoller(std::shared_ptr<MemoryNetwork> network) : m_network(std::move(network)) {}
@@ -347,7 +347,7 @@ class MemoryPoller {
         m_network->m_changed.notify_all();
     }
 
-  private:
+private:
     struct Watch {
         std::uint64_t token = 0;
         bool writes = false;
@@ -367,7 +367,7 @@ class MemoryPoller {
  * small pipes (a client that stops reading), and is the seam for more faults.
  */
 class MemoryBackend {
-  public:
+public:
     /// @brief A handle into the network.
     using Handle = MemoryNetwork::Handle;
     /// @brief The in-memory poller.
@@ -417,7 +417,7 @@ class MemoryBackend {
     /// @return the poller.
     [[nodiscard]] PollerType make_poller() { return MemoryPoller(m_network); }
 
-  private:
+private:
     std::shared_ptr<MemoryNetwork> m_network;
 };
 

@@ -35,7 +35,9 @@ class EpollPoller {
 public:
     /// @brief Creates the epoll instance and the wake-up eventfd.
     /// @throws std::system_error if the system refuses.
-    EpollPoller() : m_epoll(::epoll_create1(EPOLL_CLOEXEC)), m_wake(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) {
+    EpollPoller()
+        : m_epoll(::epoll_create1(EPOLL_CLOEXEC)),
+          m_wake(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) {
         if (m_epoll < 0 || m_wake < 0) {
             const int error = errno;
             release();
@@ -99,7 +101,8 @@ public:
                 static_cast<void>(::read(m_wake, &drained, sizeof drained));
             }
             // Errors and hang-ups count as readable: the read then tells which.
-            const bool readable = (event.events & (EPOLLIN | EPOLLHUP | EPOLLERR | EPOLLRDHUP)) != 0;
+            const bool readable =
+                (event.events & (EPOLLIN | EPOLLHUP | EPOLLERR | EPOLLRDHUP)) != 0;
             events[static_cast<std::size_t>(i)] =
                 PollEvent{event.data.u64, readable, (event.events & EPOLLOUT) != 0};
         }
@@ -193,15 +196,19 @@ public:
                 return {IoStatus::ok, fd};
             }
             switch (errno) {
-                case EINTR: continue;
+                case EINTR:
+                    continue;
                 case EAGAIN:
                 case ECONNABORTED:
-                case EPROTO: return {IoStatus::would_block, -1};
+                case EPROTO:
+                    return {IoStatus::would_block, -1};
                 case EMFILE:
                 case ENFILE:
                 case ENOBUFS:
-                case ENOMEM: return {IoStatus::exhausted, -1};
-                default: return {IoStatus::error, -1};
+                case ENOMEM:
+                    return {IoStatus::exhausted, -1};
+                default:
+                    return {IoStatus::error, -1};
             }
         }
     }
@@ -222,7 +229,9 @@ public:
             if (errno == EINTR) {
                 continue;
             }
-            return {errno == EAGAIN || errno == EWOULDBLOCK ? IoStatus::would_block : IoStatus::closed, 0};
+            return {
+                errno == EAGAIN || errno == EWOULDBLOCK ? IoStatus::would_block : IoStatus::closed,
+                0};
         }
     }
 
@@ -239,7 +248,9 @@ public:
             if (errno == EINTR) {
                 continue;
             }
-            return {errno == EAGAIN || errno == EWOULDBLOCK ? IoStatus::would_block : IoStatus::closed, 0};
+            return {
+                errno == EAGAIN || errno == EWOULDBLOCK ? IoStatus::would_block : IoStatus::closed,
+                0};
         }
     }
 
@@ -274,9 +285,9 @@ public:
 private:
     static Handle checked(int fd, const Endpoint& endpoint) {
         if (fd < 0) {
-            throw std::system_error(-fd, std::generic_category(),
-                                    "cannot listen on " + endpoint.address + ":" +
-                                        std::to_string(endpoint.port));
+            throw std::system_error(
+                -fd, std::generic_category(),
+                "cannot listen on " + endpoint.address + ":" + std::to_string(endpoint.port));
         }
         return fd;
     }
@@ -292,7 +303,8 @@ private:
             found == nullptr) {
             return -EINVAL;
         }
-        const int fd = ::socket(found->ai_family, found->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+        const int fd =
+            ::socket(found->ai_family, found->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
         int result = fd < 0 ? -errno : fd;
         if (fd >= 0) {
             const int one = 1;
@@ -301,7 +313,8 @@ private:
             if (dual_stack) {
                 ::setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof zero);
             }
-            if (::bind(fd, found->ai_addr, found->ai_addrlen) != 0 || ::listen(fd, SOMAXCONN) != 0) {
+            if (::bind(fd, found->ai_addr, found->ai_addrlen) != 0 ||
+                ::listen(fd, SOMAXCONN) != 0) {
                 result = -errno;
                 ::close(fd);
             }
