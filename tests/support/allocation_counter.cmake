@@ -7,5 +7,6 @@ if(NOT TARGET telechat_allocation_counter)
     # library's would be dropped if nothing named its symbols.
     add_library(telechat_allocation_counter OBJECT ${CMAKE_CURRENT_LIST_DIR}/allocation_counter.cpp)
     target_include_directories(telechat_allocation_counter PUBLIC ${CMAKE_CURRENT_LIST_DIR})
+    target_compile_features(telechat_allocation_counter PUBLIC cxx_std_20)
     target_link_libraries(telechat_allocation_counter PRIVATE telechat_warnings)
 endif()
