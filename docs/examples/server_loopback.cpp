@@ -1,19 +1,19 @@
 // The real server on loopback TCP: Server<PosixBackend, Reactor>, one customer.
 //
 // Starts a server on 127.0.0.1 with a port the system picks, connects to it
-// with a plain POSIX socket, registers a customer, checks the replies, and
-// stops the server from another thread, as telechat-server does on SIGTERM.
+// with tcp_connect() (the library's client end), registers a customer, checks
+// the replies, and stops the server from another thread, as telechat-server
+// does on SIGTERM.
 //
 // Build and run, from the top of the repository:
 //   c++ -std=c++20 -pthread -I include docs/examples/server_loopback.cpp
 //   ./a.out
 // It checks its own answers and exits 1 if one is wrong.
 #include <telechat/server/backends/posix.hpp>
+#include <telechat/server/backends/tcp_connect.hpp>
 #include <telechat/server/server.hpp>
 #include <telechat/server/threading/policies.hpp>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
@@ -29,19 +29,16 @@ namespace {
 // A blocking client socket connected to 127.0.0.1:port (-1 on failure); reads
 // give up after 5 seconds.
 int connect_to(std::uint16_t port) {
-    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(port);
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    timeval timeout{5, 0};
-    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-    if (::connect(fd, reinterpret_cast<const sockaddr*>(&address),
-                  sizeof address) != 0) {
-        ::close(fd);
-        return -1;
+    telechat::server::ConnectOptions blocking;
+    blocking.non_blocking = false;
+    const telechat::server::TcpConnection connection =
+        telechat::server::tcp_connect("127.0.0.1", port, blocking);
+    if (connection.ok()) {
+        timeval timeout{5, 0};
+        ::setsockopt(connection.fd, SOL_SOCKET, SO_RCVTIMEO, &timeout,
+                     sizeof timeout);
     }
-    return fd;
+    return connection.fd;
 }
 
 // Reads until `expected` has arrived, the peer closes, or a read times out.
