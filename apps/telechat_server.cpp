@@ -6,6 +6,7 @@
 // model until SIGINT or SIGTERM.
 #include <telechat/server/backends/posix.hpp>
 #include <telechat/server/server.hpp>
+#include <telechat/server/threading/policies.hpp>
 
 #include <arpa/inet.h>
 #include <sys/resource.h>
@@ -273,12 +274,12 @@ int main(int argc, char** argv) {
         settings.server.desk.validate();
         using namespace telechat::server;
         if (settings.model == "threads") {
-            return serve<Server<PosixBackend, Threads>>(settings, stop_signals);
+            return serve<Server<PosixBackend, ThreadPerConnection>>(settings, stop_signals);
         }
         if (settings.model == "reactors") {
-            return serve<Server<PosixBackend, Reactors>>(settings, stop_signals);
+            return serve<Server<PosixBackend, ReactorPerCore>>(settings, stop_signals);
         }
-        return serve<Server<PosixBackend, Reactor>>(settings, stop_signals);
+        return serve<Server<PosixBackend, SingleReactor>>(settings, stop_signals);
     } catch (const std::exception& error) {
         std::fprintf(stderr, "telechat-server: %s\n", error.what());
         return 1;

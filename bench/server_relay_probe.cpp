@@ -10,6 +10,7 @@
 #include <telechat/server/backends/posix.hpp>
 #include <telechat/server/backends/tcp_connect.hpp>
 #include <telechat/server/server.hpp>
+#include <telechat/server/threading/policies.hpp>
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -196,8 +197,8 @@ int main(int argc, char** argv) {
     const std::size_t window = argc > 2 ? std::strtoul(argv[2], nullptr, 10) : 32;
     const double seconds = argc > 3 ? std::strtod(argv[3], nullptr) : 3.0;
     std::printf("quick relay probe: load generator and server share this machine's cores\n");
-    probe<telechat::server::Reactor>(pairs, window, seconds);
-    probe<telechat::server::Reactors>(pairs, window, seconds);
-    probe<telechat::server::Threads>(pairs, window, seconds);
+    probe<telechat::server::SingleReactor>(pairs, window, seconds);
+    probe<telechat::server::ReactorPerCore>(pairs, window, seconds);
+    probe<telechat::server::ThreadPerConnection>(pairs, window, seconds);
     return 0;
 }

@@ -8,6 +8,7 @@
 #include <telechat/server/backends/posix.hpp>
 #include <telechat/server/backends/tcp_connect.hpp>
 #include <telechat/server/server.hpp>
+#include <telechat/server/threading/policies.hpp>
 
 #include <poll.h>
 #include <sys/socket.h>
@@ -216,7 +217,7 @@ static int run_demo(int argc, char** argv) {
     options.endpoint = {"127.0.0.1", 0};
     options.desk.agent_key = "demo-key";
     options.desk.agent_capacity = 1;
-    Server<PosixBackend, Reactor> server(PosixBackend{}, options);
+    Server<PosixBackend, SingleReactor> server(PosixBackend{}, options);
     try {
         server.listen();
     } catch (const std::exception& error) {

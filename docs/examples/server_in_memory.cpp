@@ -14,6 +14,7 @@
 #include <telechat/server/concepts.hpp>
 #include <telechat/server/server.hpp>
 #include <telechat/server/threading/policies.hpp>
+#include <telechat/server/threading/threading_model.hpp>
 
 #include <algorithm>
 #include <atomic>
@@ -68,7 +69,9 @@ public:
         return m_inner.write(handle,
                              from.first(std::min<std::size_t>(from.size(), 3)));
     }
+    void shutdown_sending(Handle handle) { m_inner.shutdown_sending(handle); }
     void close(Handle handle) { m_inner.close(handle); }
+    std::int64_t now() const { return m_inner.now(); }
     std::string peer_name(Handle handle) const {
         return m_inner.peer_name(handle);
     }
@@ -92,20 +95,32 @@ static_assert(telechat::server::SocketBackend<
 //! [assert_backend]
 
 //! [policy]
-// A threading policy with exactly two loops, whatever ServerOptions::loops
-// says.
+// A threading model with exactly two loops, whatever ServerOptions::loops
+// says, and every connection on the loop that did not accept it.
 struct TwoReactors {
     static constexpr const char* name = "two-reactors";
-    // Two threads call the desk, so every desk call takes the desk mutex.
-    static constexpr bool shares_desk = true;
-    // Connections are dealt out to the two loops.
-    static constexpr bool thread_per_connection = false;
-    [[nodiscard]] std::size_t loop_count(std::size_t /*requested*/) const {
-        return 2;
+    static constexpr std::size_t max_loops = 2;
+    // Two threads call the desk, so every piece of desk work takes a mutex.
+    using DeskGuardType = MutexDeskGuard;
+
+    template <LoopHost Host>
+    void run(Host& host) {
+        const LoopId acceptor = host.add_loop();
+        host.run_on_new_thread(host.add_loop());
+        host.run_here(acceptor);
+        host.join_loops();
+    }
+    template <LoopHost Host>
+    LoopId place_connection(Host& host, LoopId acceptor) {
+        return host.loop_at(0) == acceptor ? host.loop_at(1) : host.loop_at(0);
+    }
+    template <LoopHost Host>
+    NextTurn after_turn(Host& /*host*/, const LoopState& /*state*/) {
+        return {};
     }
 };
 
-static_assert(telechat::server::ThreadingPolicy<TwoReactors>);
+static_assert(telechat::server::ThreadingModel<TwoReactors>);
 //! [policy]
 
 namespace {
@@ -173,7 +188,8 @@ int main() {
 
         ServerOptions options;
         options.endpoint.port = 0;
-        Server<MemoryBackend, Reactor> server(MemoryBackend(network), options);
+        Server<MemoryBackend, SingleReactor> server(MemoryBackend(network),
+                                                    options);
         server.listen();
         std::thread serving([&] { server.run(); });
         // ... network->connect(server.port()), then write and read ...

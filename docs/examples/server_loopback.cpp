@@ -1,4 +1,5 @@
-// The real server on loopback TCP: Server<PosixBackend, Reactor>, one customer.
+// The real server on loopback TCP: Server<PosixBackend, SingleReactor>, one
+// customer.
 //
 // Starts a server on 127.0.0.1 with a port the system picks, connects to it
 // with tcp_connect() (the library's client end), registers a customer, checks
@@ -64,7 +65,7 @@ int main() {
     ServerOptions options;
     options.endpoint = {"127.0.0.1", 0};  // port 0: the system picks one
     options.desk.agent_key = "s3cret";
-    Server<PosixBackend, Reactor> server(PosixBackend{}, options);
+    Server<PosixBackend, SingleReactor> server(PosixBackend{}, options);
     server.listen();                             // now server.port() is known
     std::thread serving([&] { server.run(); });  // run() returns after stop()
     //! [server]

@@ -2,13 +2,14 @@
 // to name the SocketBackend concept (checked by expect_failure.cmake).
 #include <telechat/server/backends/posix.hpp>
 #include <telechat/server/server.hpp>
+#include <telechat/server/threading/policies.hpp>
 
 struct BackendWithoutRead : telechat::server::PosixBackend {
     void read() = delete;
 };
 
 int main() {
-    telechat::server::Server<BackendWithoutRead, telechat::server::Reactor> server(
+    telechat::server::Server<BackendWithoutRead, telechat::server::SingleReactor> server(
         BackendWithoutRead{}, telechat::server::ServerOptions{});
     return 0;
 }

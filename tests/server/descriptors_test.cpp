@@ -21,6 +21,7 @@
 #include <string>
 #include <system_error>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 using namespace server_test;
@@ -337,7 +338,7 @@ TEMPLATE_TEST_CASE("TCP only: EMFILE on accept neither kills nor spins the serve
                     // Accepted, but no descriptor for its thread's poller: the
                     // threads model closes it at once and backs off, and the
                     // client tries again. The other models need none.
-                    REQUIRE(TestType::ThreadingModel::thread_per_connection);
+                    REQUIRE(std::is_same_v<typename TestType::ThreadingModel, ThreadPerConnection>);
                     ++refusals;
                     waiting[i] = connect("waiting #" + std::to_string(i) + " again");
                     waiting[i]->send("PING w" + std::to_string(i) + "\r\n");
@@ -383,7 +384,7 @@ TEMPLATE_TEST_CASE("TCP only: EMFILE on accept neither kills nor spins the serve
                 REQUIRE(read.text == "+OK welcome " + name);
                 return client;
             }
-            REQUIRE(TestType::ThreadingModel::thread_per_connection);
+            REQUIRE(std::is_same_v<typename TestType::ThreadingModel, ThreadPerConnection>);
             REQUIRE(Clock::now() < until);
             std::this_thread::sleep_for(std::chrono::milliseconds(50));
         }

@@ -12,9 +12,12 @@
 //
 // Every read has a timeout and fails the test when it passes; nothing here
 // waits without a bound. The fixtures:
-//   - TcpThreads, TcpReactor, TcpReactors: PosixBackend on 127.0.0.1, port 0;
-//   - MemoryThreads, MemoryReactor, MemoryReactors: the in-memory backend;
-//   - ShortThreads, ShortReactor, ShortReactors: the in-memory backend with
+//   - TcpThreads, TcpReactor, TcpReactors, TcpActor: PosixBackend on
+//     127.0.0.1, port 0 (Actor: the lab's desk-actor model,
+//     docs/examples/desk_actor.hpp, written without touching the server);
+//   - MemoryThreads, MemoryReactor, MemoryReactors, MemoryActor: the
+//     in-memory backend, whose clock the tests move by hand;
+//   - ShortThreads, ShortReactor, ShortReactors, ShortActor: the in-memory backend with
 //     MemoryFaults{max_read_chunk = 1, max_write_chunk = 3}: every read of the
 //     server and the clients is short, so the same transcripts must come out
 //     of any split of the byte stream.
@@ -24,6 +27,9 @@
 #include <telechat/server/backends/posix.hpp>
 #include <telechat/server/backends/tcp_connect.hpp>
 #include <telechat/server/server.hpp>
+#include <telechat/server/threading/policies.hpp>
+
+#include "../../docs/examples/desk_actor.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -47,6 +53,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <exception>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -62,10 +69,10 @@ using telechat::server::MemoryBackend;
 using telechat::server::MemoryFaults;
 using telechat::server::MemoryNetwork;
 using telechat::server::PosixBackend;
-using telechat::server::Reactor;
-using telechat::server::Reactors;
+using telechat::server::ReactorPerCore;
 using telechat::server::ServerOptions;
-using telechat::server::Threads;
+using telechat::server::SingleReactor;
+using telechat::server::ThreadPerConnection;
 
 using Clock = std::chrono::steady_clock;
 using Millis = std::chrono::milliseconds;
@@ -146,8 +153,9 @@ public:
                 return Read{Read::Kind::eof, {}};
             }
             const Io result = read_some(m_buffer, deadline);
-            if (result == Io::closed) {
+            if (result == Io::closed || result == Io::reset) {
                 m_eof = true;
+                m_reset = result == Io::reset;
             } else if (result == Io::timeout) {
                 return Read{Read::Kind::timeout, {}};
             }
@@ -226,6 +234,9 @@ public:
     [[nodiscard]] const std::string& tail() const noexcept { return m_tail; }
 
     [[nodiscard]] const std::string& label() const noexcept { return m_label; }
+    /// Whether the stream ended with a reset (TCP's ECONNRESET) rather than
+    /// a clean end of stream.
+    [[nodiscard]] bool was_reset() const noexcept { return m_reset; }
     [[nodiscard]] const std::vector<std::string>& received() const noexcept { return m_received; }
 
     [[nodiscard]] std::string transcript() const {
@@ -238,7 +249,7 @@ public:
     }
 
 protected:
-    enum class Io { ok, timeout, closed };
+    enum class Io { ok, timeout, closed, reset };
     // Writes some of `bytes` (at least one) before `deadline`.
     virtual Io write_some(std::string_view bytes, Clock::time_point deadline,
                           std::size_t& written) = 0;
@@ -249,6 +260,7 @@ private:
     std::string m_label;
     std::string m_buffer;
     bool m_eof = false;
+    bool m_reset = false;
     bool m_truncation_allowed = false;
     std::string m_tail;
     std::vector<std::string> m_received;
@@ -337,7 +349,7 @@ protected:
                 continue;
             }
             if (errno != EAGAIN && errno != EWOULDBLOCK) {
-                return Io::closed;  // a reset: the server closed with input unread
+                return Io::reset;  // the server closed with input unread
             }
             pollfd waiting{m_fd, POLLIN, 0};
             const int ready = ::poll(&waiting, 1, millis_until(deadline));
@@ -421,6 +433,8 @@ private:
 /// What a test may change about the server it starts.
 struct Setup {
     DeskOptions desk = default_desk();
+    /// ServerOptions::linger_ms (0: no lingering close).
+    std::int64_t linger_ms = 2000;
     /// Memory fixtures only: the capacity of every pipe (0: the fixture's own).
     std::size_t pipe_capacity = 0;
 
@@ -437,12 +451,18 @@ class Running {
 public:
     using ServerType = telechat::server::Server<Backend, Threading>;
 
-    Running(Backend backend, telechat::server::Endpoint endpoint, const Setup& setup)
-        : m_log(std::make_shared<Log>()) {
+    /// `on_slow_stop` runs if run() has not returned 300 ms after stop():
+    /// the memory fixtures move their clock past the shutdown grace there,
+    /// as the real clock would have moved.
+    Running(Backend backend, telechat::server::Endpoint endpoint, const Setup& setup,
+            std::function<void()> on_slow_stop = {})
+        : m_log(std::make_shared<Log>()), m_on_slow_stop(std::move(on_slow_stop)) {
         ServerOptions options;
         options.endpoint = std::move(endpoint);
         options.desk = setup.desk;
-        options.loops = 3;  // Reactors: more loops than cores, so connections meet across loops
+        options.loops =
+            3;  // ReactorPerCore: more loops than cores, so connections meet across loops
+        options.linger_ms = setup.linger_ms;
         options.log = [log = m_log](std::string_view line) {
             std::lock_guard<std::mutex> guard(log->mutex);
             log->lines.emplace_back(line);
@@ -523,6 +543,12 @@ private:
     void wait_for_return() {
         {
             std::unique_lock<std::mutex> lock(m_mutex);
+            if (m_on_slow_stop &&
+                !m_changed.wait_for(lock, Millis(300), [this] { return m_returned; })) {
+                lock.unlock();
+                m_on_slow_stop();
+                lock.lock();
+            }
             if (!m_changed.wait_for(lock, stop_timeout, [this] { return m_returned; })) {
                 // A hung server cannot be joined; end the run rather than hang.
                 std::fprintf(stderr,
@@ -535,6 +561,7 @@ private:
     }
 
     std::shared_ptr<Log> m_log;
+    std::function<void()> m_on_slow_stop;
     std::unique_ptr<ServerType> m_server;
     std::uint16_t m_port = 0;
     std::thread m_thread;
@@ -600,6 +627,9 @@ public:
             PosixBackend{}, telechat::server::Endpoint{"127.0.0.1", 0}, setup);
     }
 
+    /// Lets `span` pass on the server's clock: the real one, so this sleeps.
+    void let_time_pass(Millis span) { std::this_thread::sleep_for(span); }
+
     /// A connected client.
     std::unique_ptr<Client> connect(ClientOptions options = {}) {
         auto client =
@@ -634,8 +664,13 @@ public:
         }
         m_network = std::make_shared<MemoryNetwork>(faults);
         this->m_running = std::make_unique<typename MemoryFixture::ServerRun>(
-            MemoryBackend(m_network), telechat::server::Endpoint{"", 0}, setup);
+            MemoryBackend(m_network), telechat::server::Endpoint{"", 0}, setup,
+            [network = m_network] { network->advance_clock(Millis(5000)); });
     }
+
+    /// Lets `span` pass on the server's clock: the network's, moved by hand,
+    /// so this takes no time and no timeout can fire late or early.
+    void let_time_pass(Millis span) { m_network->advance_clock(span); }
 
     /// A connected client (ClientOptions are for TCP only).
     std::unique_ptr<Client> connect(ClientOptions /*options*/ = {}) {
@@ -691,24 +726,29 @@ inline std::vector<std::string> sorted(std::vector<std::string> lines) {
     return lines;
 }
 
-using TcpThreads = TcpFixture<Threads>;
-using TcpReactor = TcpFixture<Reactor>;
-using TcpReactors = TcpFixture<Reactors>;
-using MemoryThreads = MemoryFixture<Threads, NoFaults>;
-using MemoryReactor = MemoryFixture<Reactor, NoFaults>;
-using MemoryReactors = MemoryFixture<Reactors, NoFaults>;
-using ShortThreads = MemoryFixture<Threads, ShortReadsAndWrites>;
-using ShortReactor = MemoryFixture<Reactor, ShortReadsAndWrites>;
-using ShortReactors = MemoryFixture<Reactors, ShortReadsAndWrites>;
+using TcpThreads = TcpFixture<ThreadPerConnection>;
+using TcpReactor = TcpFixture<SingleReactor>;
+using TcpReactors = TcpFixture<ReactorPerCore>;
+using MemoryThreads = MemoryFixture<ThreadPerConnection, NoFaults>;
+using MemoryReactor = MemoryFixture<SingleReactor, NoFaults>;
+using MemoryReactors = MemoryFixture<ReactorPerCore, NoFaults>;
+using ShortThreads = MemoryFixture<ThreadPerConnection, ShortReadsAndWrites>;
+using ShortReactor = MemoryFixture<SingleReactor, ShortReadsAndWrites>;
+using ShortReactors = MemoryFixture<ReactorPerCore, ShortReadsAndWrites>;
+using TcpActor = TcpFixture<lab::DeskActor>;
+using MemoryActor = MemoryFixture<lab::DeskActor, NoFaults>;
+using ShortActor = MemoryFixture<lab::DeskActor, ShortReadsAndWrites>;
 
 }  // namespace server_test
 
-/// Every fixture: the three models on TCP, in memory, and in memory with short I/O.
-#define SERVER_ALL_FIXTURES                                                                  \
-    server_test::TcpThreads, server_test::TcpReactor, server_test::TcpReactors,              \
-        server_test::MemoryThreads, server_test::MemoryReactor, server_test::MemoryReactors, \
-        server_test::ShortThreads, server_test::ShortReactor, server_test::ShortReactors
+/// Every fixture: the four models on TCP, in memory, and in memory with short I/O.
+#define SERVER_ALL_FIXTURES                                                               \
+    server_test::TcpThreads, server_test::TcpReactor, server_test::TcpReactors,           \
+        server_test::TcpActor, server_test::MemoryThreads, server_test::MemoryReactor,    \
+        server_test::MemoryReactors, server_test::MemoryActor, server_test::ShortThreads, \
+        server_test::ShortReactor, server_test::ShortReactors, server_test::ShortActor
 
 /// The TCP fixtures only.
-#define SERVER_TCP_FIXTURES \
-    server_test::TcpThreads, server_test::TcpReactor, server_test::TcpReactors
+#define SERVER_TCP_FIXTURES                                                     \
+    server_test::TcpThreads, server_test::TcpReactor, server_test::TcpReactors, \
+        server_test::TcpActor

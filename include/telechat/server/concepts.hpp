@@ -1,6 +1,7 @@
 /// @file
-/// @brief The two policies of telechat::Server, as C++20 concepts:
-///        SocketBackend (how bytes move) and ThreadingPolicy (who runs the loops).
+/// @brief The socket side of telechat::Server: SocketBackend (how bytes move,
+///        and what time it is) and the Poller it names, as C++20 concepts.
+///        The threading side is in threading/threading_model.hpp.
 #pragma once
 
 #include "../detail/config.hpp"  // first: stops a pre-C++20 build with one clear line
@@ -10,6 +11,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <utility>
 
 namespace telechat::server {
 
@@ -83,11 +85,18 @@ concept Poller = requires(P& poller, Handle handle, std::uint64_t token, bool fl
  * Semantic requirements: `read` returns IoStatus::closed at end of stream;
  * `write` never raises SIGPIPE and may write fewer bytes than given (a
  * short write); `accept` returns IoStatus::exhausted when the process is out
- * of descriptors, and the server retries later instead of spinning; `close`
- * is called exactly once per accepted handle; `peer_name` is for logs only.
+ * of descriptors, and the server retries later instead of spinning;
+ * `shutdown_sending` ends the stream towards the peer (it reads end of
+ * stream once it has read everything written before) while reads go on;
+ * `close` is called exactly once per accepted handle; `peer_name` is for
+ * logs only. `now` is the server's only clock, in milliseconds since the
+ * Unix epoch: a real backend reads the system clock, a test backend may
+ * move it by hand; it never goes backwards. A default-constructed `Handle`
+ * names no socket (the server keeps one before it listens).
  */
 template <class B>
-concept SocketBackend = std::copyable<B> && Poller<typename B::PollerType, typename B::Handle> &&
+concept SocketBackend = std::copyable<B> && std::default_initializable<typename B::Handle> &&
+    std::copyable<typename B::Handle> && Poller<typename B::PollerType, typename B::Handle> &&
     requires(B& backend, const B& const_backend, typename B::Handle handle,
              const Endpoint& endpoint, std::span<char> into, std::span<const char> from) {
     typename B::Handle;
@@ -97,28 +106,11 @@ concept SocketBackend = std::copyable<B> && Poller<typename B::PollerType, typen
     { backend.accept(handle) } -> std::same_as<std::pair<IoStatus, typename B::Handle>>;
     { backend.read(handle, into) } -> std::same_as<IoResult>;
     { backend.write(handle, from) } -> std::same_as<IoResult>;
+    { backend.shutdown_sending(handle) } -> std::same_as<void>;
     { backend.close(handle) } -> std::same_as<void>;
+    { const_backend.now() } -> std::same_as<std::int64_t>;
     { const_backend.peer_name(handle) } -> std::same_as<std::string>;
     { backend.make_poller() } -> std::same_as<typename B::PollerType>;
-};
-
-/**
- * @brief Who runs the event loops of a Server, on which threads.
- *
- * A policy names how many loops run at once and whether they share the desk
- * (then every desk call holds a lock), and whether every connection gets a
- * loop (and thread) of its own. The Server does the rest.
- *
- * Semantic requirements: `loop_count(n)` is at least 1; a policy whose
- * `shares_desk` is false must have `loop_count` 1 and no thread per
- * connection, since nothing then guards the desk.
- */
-template <class T>
-concept ThreadingPolicy = requires(const T& policy, std::size_t requested) {
-    { T::name } -> std::convertible_to<const char*>;
-    { T::shares_desk } -> std::convertible_to<bool>;
-    { T::thread_per_connection } -> std::convertible_to<bool>;
-    { policy.loop_count(requested) } -> std::same_as<std::size_t>;
 };
 
 }  // namespace telechat::server

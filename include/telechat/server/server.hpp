@@ -6,15 +6,13 @@
 #include "../detail/config.hpp"  // first: stops a pre-C++20 build with one clear line
 
 #include <atomic>
-#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <exception>
 #include <functional>
-#include <limits>
 #include <memory>
 #include <mutex>
-#include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -23,9 +21,8 @@
 
 #include "../desk/desk.hpp"
 #include "../hash_table.hpp"
-#include "../queue.hpp"
 #include "concepts.hpp"
-#include "threading/policies.hpp"
+#include "threading/threading_model.hpp"
 
 namespace telechat::server {
 
@@ -35,58 +32,28 @@ struct ServerOptions {
     Endpoint endpoint{"", 3333};
     /// @brief The desk's limits: key, capacity, max clients, timeouts, output cap...
     DeskOptions desk;
-    /// @brief How many loops the Reactors policy runs (0: one per core).
+    /// @brief How many loops the user asks for (LoopHost::requested_loops();
+    ///        ReactorPerCore runs that many, 0: one per core).
     std::size_t loops = 0;
+    /// @brief How long a connection the server closes may linger, in
+    ///        milliseconds: its input is read and discarded until the peer
+    ///        closes too or this time passes (see LingeringCloses).
+    std::int64_t linger_ms = 2000;
+    /// @brief How many connections may linger at once, in the whole server;
+    ///        beyond it a closing connection is closed at once.
+    std::size_t max_lingering = 1024;
     /// @brief Where the one-line connection events go (accepted, registered,
-    ///        closed); nothing is logged when empty. Never message text, never the key.
+    ///        closed); nothing is logged when empty. Never message text, never
+    ///        the key. Called from the loops' threads, never with the desk held.
     std::function<void(std::string_view)> log;
 };
-
-/// @cond TELECHAT_INTERNALS
-// Implementation details, kept out of the API reference (docs/server.md
-// describes them in prose).
-namespace detail {
-
-/// A mutex when the desk is shared between threads; nothing when it is not.
-template <bool Shared>
-struct DeskMutex {
-    std::mutex mutex;
-    [[nodiscard]] std::unique_lock<std::mutex> lock() {
-        return std::unique_lock<std::mutex>(mutex);
-    }
-};
-
-template <>
-struct DeskMutex<false> {
-    struct NoLock {
-        ~NoLock() {}  // user-provided, so an unused `lock` variable draws no warning
-    };
-    [[nodiscard]] NoLock lock() noexcept { return {}; }
-};
-
-[[nodiscard]] inline UnixMillis unix_now() noexcept {
-    using namespace std::chrono;
-    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
-
-[[nodiscard]] constexpr std::uint64_t token_of(ConnectionId id) noexcept {
-    return (std::uint64_t{id.slot} << 32) | id.generation;
-}
-
-[[nodiscard]] constexpr ConnectionId id_of(std::uint64_t token) noexcept {
-    return ConnectionId{static_cast<std::uint32_t>(token >> 32), static_cast<std::uint32_t>(token)};
-}
-
-inline constexpr std::uint64_t listener_token = ~std::uint64_t{0} - 1;
-
-}  // namespace detail
-/// @endcond
 
 /**
  * @brief A 3MCP server: a Desk on the network.
  *
  * @tparam Backend how bytes move (PosixBackend, MemoryBackend, or yours).
- * @tparam Threading who runs the loops (Threads, Reactor or Reactors).
+ * @tparam Threading who runs the loops (SingleReactor, ReactorPerCore,
+ *         ThreadPerConnection, or yours: a ThreadingModel).
  *
  * ## How bytes flow
  * @code
@@ -101,38 +68,49 @@ inline constexpr std::uint64_t listener_token = ~std::uint64_t{0} - 1;
  * writes it, or, if another loop owns that connection, hands it the id and
  * wakes it. Output the socket does not take yet stays in the desk, which
  * drops a client whose backlog passes the output cap; the loop then watches
- * the socket for writability until it drains.
+ * the socket for writability until it drains. Every touch of the desk goes
+ * through the model's DeskGuard; log lines are formatted and written after
+ * it, never inside.
+ *
+ * ## Who does what
+ * The ThreadingModel decides how many loops run, on which threads, which
+ * loop takes a new connection, when a loop ends and how its threads are
+ * reaped, and how loops share the desk. The server offers it a LoopHost
+ * and runs the mechanics of every loop, the same for every model.
  *
  * ## Where the limits are enforced
  * The desk decides (max clients, output cap, registration and idle
  * timeouts: it says which connection to close and how); the server applies
- * the decision to the socket. The loop that holds the listener calls
- * Desk::expire four times a second. Running out of file descriptors (or, in
- * the threads model, failing to start a client's thread) pauses accepting
- * for 100 to about 200 ms instead of spinning: the listener leaves the
- * poller, the loop waits at most 100 ms per turn, and the first turn that
- * ends 100 ms after the pause puts it back.
+ * the decision to the socket. The acceptor loop (the first) calls
+ * Desk::expire four times a second. Running out of file descriptors (or
+ * failing to start a thread) pauses accepting for 100 ms instead of
+ * spinning. A connection the server closes lingers (ServerOptions::linger_ms,
+ * ServerOptions::max_lingering) so that the client reads all that was
+ * written to it, then a clean end of stream. All time comes from
+ * `Backend::now()`.
  *
  * ## Threads
- * `run()` runs the first loop on the calling thread and starts the others.
- * `stop()` may be called from any thread: every connection gets
+ * `run()` hands over to the model, which runs the first loop on the calling
+ * thread. `stop()` may be called from any thread: every connection gets
  * `QUIT server shutting down`, the output is flushed for up to two seconds,
- * and `run()` returns.
+ * and `run()` returns. An exception in any loop stops the server, and
+ * `run()` throws it once every loop has ended.
  */
-template <SocketBackend Backend, ThreadingPolicy Threading>
+template <SocketBackend Backend, ThreadingModel Threading>
 class Server {
     class Loop;
+    class Host;
 
 public:
-    /// @brief A server with the given backend, options and threading policy.
+    /// @brief A server with the given backend, options and threading model.
     /// @param backend the socket backend (copied into every loop).
     /// @param options the endpoint, the desk's limits, the loop count, the log.
-    /// @param threading the threading policy.
+    /// @param threading the threading model.
     /// @throws std::invalid_argument if a desk option makes no sense.
     Server(Backend backend, ServerOptions options, Threading threading = {})
         : m_backend(std::move(backend)),
           m_options(std::move(options)),
-          m_threading(threading),
+          m_threading(std::move(threading)),
           m_desk(m_options.desk) {}
 
     Server(const Server&) = delete;
@@ -160,59 +138,176 @@ public:
     }
 
     /// @brief Serves until stop(), then shuts down cleanly and returns.
+    /// @throws what a loop threw, after every loop has ended; std::logic_error
+    ///         if the model breaks its own `max_loops`.
     void run() {
         if (!m_listening) {
             listen();
         }
-        const std::size_t count = m_threading.loop_count(m_options.loops);
-        {
-            std::lock_guard<std::mutex> guard(m_loops_mutex);
-            for (std::size_t i = 0; i < count; ++i) {
-                m_loops.push_back(std::make_unique<Loop>(*this, i == 0));
-            }
+        Host host(*this);
+        try {
+            m_threading.run(host);
+        } catch (...) {
+            stop();
+            join_all();
+            throw;
         }
-        for (std::size_t i = 1; i < count; ++i) {
-            Loop* loop = m_loops[i].get();
-            m_threads.emplace_back([loop] { loop->run(); });
-        }
-        m_loops.front()->run();
         join_all();
+        if (m_loop_error) {
+            std::rethrow_exception(m_loop_error);
+        }
     }
 
     /// @brief Asks the server to shut down; run() returns soon after.
     ///        Safe from any thread.
     void stop() noexcept {
         m_stopping.store(true);
-        std::lock_guard<std::mutex> guard(m_loops_mutex);
-        for (const auto& loop : m_loops) {
-            loop->wake();
+        const std::lock_guard<std::mutex> guard(m_loops_mutex);
+        for (const LoopSlot& slot : m_loops) {
+            slot.loop->wake();
         }
     }
 
-    /// @brief The threading policy's name ("threads", "reactor", "reactors").
+    /// @brief The threading model's name ("threads", "reactor", "reactors", ...).
     /// @return the name.
     [[nodiscard]] static constexpr const char* model() noexcept { return Threading::name; }
 
 private:
     using Handle = typename Backend::Handle;
 
-    void log(const std::string& line) const {
+    struct LoopSlot {
+        std::unique_ptr<Loop> loop;
+        std::thread thread;  // empty for a loop run on a caller's thread
+    };
+
+    [[nodiscard]] bool logging() const noexcept { return static_cast<bool>(m_options.log); }
+    void log(std::string_view line) const {
         if (m_options.log) {
             m_options.log(line);
         }
     }
 
-    void join_all() {
-        for (std::thread& thread : m_threads) {
-            if (thread.joinable()) {
-                thread.join();
-            }
+    // ----- the LoopHost, through Host --------------------------------------------------
+
+    LoopId add_loop() {
+        const std::lock_guard<std::mutex> guard(m_loops_mutex);
+        if (Threading::max_loops != 0 && m_loops.size() >= Threading::max_loops) {
+            throw std::logic_error(std::string("threading model '") + Threading::name +
+                                   "' adds more loops than its max_loops (" +
+                                   std::to_string(Threading::max_loops) +
+                                   "): its desk guard may not allow more");
         }
-        m_threads.clear();
+        const LoopId id = m_next_loop_id++;
+        m_loops.reserve(m_loops.size() + 1);
+        m_loops.push_back(LoopSlot{std::make_unique<Loop>(*this, id, id == 0), {}});
+        m_loop_by_id.insert_or_assign(id, m_loops.back().loop.get());
+        if (m_stopping.load()) {
+            m_loops.back().loop->wake();  // a loop added during a stop sees it at once
+        }
+        return id;
     }
 
-    // Which loop owns the connection in a desk slot; read and written only
-    // with the desk locked.
+    Loop& loop_named(LoopId id) {
+        const std::lock_guard<std::mutex> guard(m_loops_mutex);
+        const auto found = m_loop_by_id.find(id);
+        if (found == m_loop_by_id.end()) {
+            throw std::logic_error("threading model: no loop " + std::to_string(id));
+        }
+        return *found->second;
+    }
+
+    void run_on_new_thread(LoopId id) {
+        Loop* loop = &loop_named(id);
+        const std::lock_guard<std::mutex> guard(m_loops_mutex);
+        LoopSlot& slot = slot_of(id);
+        try {
+            slot.thread = std::thread([this, loop] { run_guarded(*loop); });
+        } catch (...) {
+            erase_slot(id);  // strong guarantee: a loop that cannot start is gone
+            throw;
+        }
+    }
+
+    // An exception in a loop on its own thread stops the server; run() throws it.
+    void run_guarded(Loop& loop) {
+        try {
+            loop.run();
+        } catch (...) {
+            {
+                const std::lock_guard<std::mutex> guard(m_loops_mutex);
+                if (!m_loop_error) {
+                    m_loop_error = std::current_exception();
+                }
+            }
+            loop.mark_finished();
+            stop();
+        }
+    }
+
+    std::size_t remove_finished_loops() {
+        if (m_finished_loops.load() == 0) {
+            return 0;
+        }
+        std::vector<std::thread> finished;
+        {
+            const std::lock_guard<std::mutex> guard(m_loops_mutex);
+            for (std::size_t i = 0; i < m_loops.size();) {
+                if (m_loops[i].thread.joinable() && m_loops[i].loop->finished()) {
+                    finished.push_back(std::move(m_loops[i].thread));
+                    erase_slot(m_loops[i].loop->id());
+                } else {
+                    ++i;
+                }
+            }
+        }
+        for (std::thread& thread : finished) {
+            thread.join();  // its loop has ended: this returns at once
+        }
+        m_finished_loops.fetch_sub(finished.size());
+        return finished.size();
+    }
+
+    void join_all() {
+        for (;;) {
+            std::thread thread;
+            {
+                const std::lock_guard<std::mutex> guard(m_loops_mutex);
+                for (LoopSlot& slot : m_loops) {
+                    if (slot.thread.joinable()) {
+                        thread = std::move(slot.thread);
+                        break;
+                    }
+                }
+            }
+            if (!thread.joinable()) {
+                return;
+            }
+            thread.join();  // without the lock: the loop may still add or look up loops
+        }
+    }
+
+    // Needs m_loops_mutex.
+    LoopSlot& slot_of(LoopId id) {
+        for (LoopSlot& slot : m_loops) {
+            if (slot.loop->id() == id) {
+                return slot;
+            }
+        }
+        throw std::logic_error("threading model: no loop " + std::to_string(id));
+    }
+
+    // Needs m_loops_mutex.
+    void erase_slot(LoopId id) {
+        for (auto it = m_loops.begin(); it != m_loops.end(); ++it) {
+            if (it->loop->id() == id) {
+                m_loop_by_id.erase(id);
+                m_loops.erase(it);
+                return;
+            }
+        }
+    }
+
+    // Which loop owns the connection in a desk slot; used only inside desk work.
     void set_owner(ConnectionId id, Loop* loop) {
         if (m_owner_by_slot.size() <= id.slot) {
             m_owner_by_slot.resize(id.slot + 1, nullptr);
@@ -220,456 +315,51 @@ private:
         m_owner_by_slot[id.slot] = loop;
     }
 
-    // A new loop and thread for one connection (the Threads policy).
-    Loop* start_connection_loop() {
-        auto loop = std::make_unique<Loop>(*this, false);
-        Loop* raw = loop.get();
-        std::lock_guard<std::mutex> guard(m_loops_mutex);
-        m_loops.reserve(m_loops.size() + 1);
-        m_threads.reserve(m_threads.size() + 1);
-        m_threads.emplace_back([raw] { raw->run(); });  // if this throws, nothing changed
-        m_loops.push_back(std::move(loop));             // cannot throw after the reserve
-        return raw;
-    }
-
-    // Joins and frees the per-connection loops whose connection is gone.
-    void reap_finished_loops() {
-        std::lock_guard<std::mutex> guard(m_loops_mutex);
-        for (std::size_t i = 1; i < m_loops.size();) {
-            if (m_loops[i]->finished()) {
-                m_threads[i - 1].join();
-                m_threads.erase(m_threads.begin() + static_cast<std::ptrdiff_t>(i - 1));
-                m_loops.erase(m_loops.begin() + static_cast<std::ptrdiff_t>(i));
-            } else {
-                ++i;
-            }
-        }
-    }
-
     Backend m_backend;
     ServerOptions m_options;
     Threading m_threading;
     Desk m_desk;
-    detail::DeskMutex<Threading::shares_desk> m_desk_mutex;
+    typename Threading::DeskGuardType m_desk_guard;
     std::vector<Loop*> m_owner_by_slot;
     Handle m_listener{};
     bool m_listening = false;
     std::atomic<bool> m_stopping{false};
-    bool m_desk_shut_down = false;
-    std::size_t m_next_loop = 0;
-    std::mutex m_loops_mutex;
-    std::vector<std::unique_ptr<Loop>> m_loops;  // [0] holds the listener
-    std::vector<std::thread> m_threads;          // m_threads[i] runs m_loops[i + 1]
+    bool m_desk_shut_down = false;                 // inside desk work only
+    std::atomic<std::size_t> m_lingering{0};       // connections lingering, all loops
+    std::atomic<std::size_t> m_finished_loops{0};  // ended, not yet removed
+    mutable std::mutex m_loops_mutex;              // guards the members below
+    std::vector<LoopSlot> m_loops;
+    HashTable<LoopId, Loop*> m_loop_by_id;
+    LoopId m_next_loop_id = 0;
+    std::exception_ptr m_loop_error;
 };
 
 /// @cond TELECHAT_INTERNALS
-// Server::Loop is private: kept out of the API reference (docs/server.md
-// describes it in prose).
-
-/// One event loop: a poller, the connections it owns, and an inbox through
-/// which other loops hand it new connections and output.
-template <SocketBackend Backend, ThreadingPolicy Threading>
-class Server<Backend, Threading>::Loop {
+// Server::Host is private: the LoopHost a model sees, nothing more.
+template <SocketBackend Backend, ThreadingModel Threading>
+class Server<Backend, Threading>::Host {
 public:
-    Loop(Server& server, bool holds_listener)
-        : m_server(server),
-          m_backend(server.m_backend),
-          m_poller(m_backend.make_poller()),
-          m_holds_listener(holds_listener),
-          m_read_buffer(read_buffer_bytes) {
-        if (m_holds_listener) {
-            m_poller.add(server.m_listener, detail::listener_token);
-        }
+    explicit Host(Server& server) : m_server(server) {}
+    LoopId add_loop() { return m_server.add_loop(); }
+    void run_here(LoopId loop) { m_server.loop_named(loop).run(); }
+    void run_on_new_thread(LoopId loop) { m_server.run_on_new_thread(loop); }
+    [[nodiscard]] std::size_t loop_count() const {
+        const std::lock_guard<std::mutex> guard(m_server.m_loops_mutex);
+        return m_server.m_loops.size();
     }
-
-    void wake() noexcept { m_poller.wake(); }
-    [[nodiscard]] bool finished() const noexcept { return m_finished.load(); }
-
-    // Called by another loop, with the desk locked.
-    void adopt(ConnectionId id, Handle handle) {
-        deliver_to_inbox([&] { m_new_connections.push(NewConnection{id, handle}); });
+    [[nodiscard]] LoopId loop_at(std::size_t index) const {
+        const std::lock_guard<std::mutex> guard(m_server.m_loops_mutex);
+        return m_server.m_loops.at(index).loop->id();
     }
-
-    // Called by another loop, with the desk locked.
-    void post_ready(ConnectionId id) {
-        deliver_to_inbox([&] { m_foreign_ready.push(id); });
-    }
-
-    void run() {
-        PollEvent events[64];
-        for (;;) {
-            take_inbox();
-            if (done()) {
-                break;
-            }
-            const int timeout = m_listener_paused && !m_shutdown_started
-                                    ? static_cast<int>(accept_pause_ms)
-                                    : poll_interval_ms;
-            const std::size_t count = m_poller.wait(events, timeout);
-            for (std::size_t i = 0; i < count; ++i) {
-                handle_event(events[i]);
-            }
-            on_tick();
-        }
-        close_everything();
-        m_finished.store(true);
-    }
+    std::size_t remove_finished_loops() { return m_server.remove_finished_loops(); }
+    void join_loops() { m_server.join_all(); }
+    [[nodiscard]] std::size_t requested_loops() const { return m_server.m_options.loops; }
 
 private:
-    struct NewConnection {
-        ConnectionId id;
-        Handle handle;
-    };
-    struct Connection {
-        Handle handle{};
-        bool watching_writes = false;
-        bool announced = false;  // its registration was logged
-    };
-
-    static constexpr std::size_t read_buffer_bytes = 64 * 1024;
-    static constexpr int poll_interval_ms = 250;
-    static constexpr std::size_t accepts_per_turn = 64;
-    static constexpr UnixMillis accept_pause_ms = 100;
-    static constexpr UnixMillis shutdown_grace_ms = 2000;
-
-    // ----- the loop's turns ---------------------------------------------------------
-
-    [[nodiscard]] bool done() {
-        if (!m_server.m_stopping.load()) {
-            // A per-connection loop ends with its connection.
-            return m_adopted_any && m_connections.empty() && Threading::thread_per_connection &&
-                   !m_holds_listener;
-        }
-        if (!m_shutdown_started) {
-            begin_shutdown();
-        }
-        return m_connections.empty() || detail::unix_now() >= m_shutdown_deadline;
-    }
-
-    void begin_shutdown() {
-        m_shutdown_started = true;
-        m_shutdown_deadline = detail::unix_now() + shutdown_grace_ms;
-        if (m_holds_listener) {
-            stop_listening();
-            auto lock = m_server.m_desk_mutex.lock();
-            if (!m_server.m_desk_shut_down) {
-                m_server.m_desk_shut_down = true;
-                m_server.m_desk.shut_down();
-            }
-            dispatch_ready();
-        }
-    }
-
-    void handle_event(const PollEvent& event) {
-        if (event.token == wake_token) {
-            return;
-        }
-        if (event.token == detail::listener_token) {
-            accept_connections();
-            return;
-        }
-        const ConnectionId id = detail::id_of(event.token);
-        if (event.readable) {
-            read_from(id);
-        }
-        if (event.writable && m_connections.contains(event.token)) {
-            auto lock = m_server.m_desk_mutex.lock();
-            if (m_server.m_desk.is_open(id)) {
-                flush(id);
-                dispatch_ready();
-            }
-        }
-    }
-
-    void on_tick() {
-        const UnixMillis now = detail::unix_now();
-        if (!m_holds_listener) {
-            return;
-        }
-        if (m_listener_paused && now >= m_resume_accepting_at && !m_server.m_stopping.load()) {
-            m_poller.add(m_server.m_listener, detail::listener_token);
-            m_listener_paused = false;
-        }
-        if (now < m_next_tick) {
-            return;
-        }
-        m_next_tick = now + poll_interval_ms;
-        {
-            auto lock = m_server.m_desk_mutex.lock();
-            m_server.m_desk.expire(now);
-            dispatch_ready();
-        }
-        if constexpr (Threading::thread_per_connection) {
-            m_server.reap_finished_loops();
-        }
-    }
-
-    // ----- accepting ----------------------------------------------------------------
-
-    void accept_connections() {
-        for (std::size_t i = 0; i < accepts_per_turn && !m_listener_paused; ++i) {
-            const auto [status, handle] = m_backend.accept(m_server.m_listener);
-            if (status == IoStatus::ok) {
-                welcome(handle);
-            } else if (status == IoStatus::exhausted) {
-                // Out of descriptors: stop watching the listener for a while
-                // (it would stay readable and the loop would spin).
-                m_server.log("accept: out of file descriptors; pausing for 100 ms");
-                pause_listening();
-            } else {
-                return;
-            }
-        }
-    }
-
-    void welcome(Handle handle) {
-        std::string peer = m_backend.peer_name(handle);
-        Loop* owner = this;
-        if constexpr (Threading::thread_per_connection) {
-            try {
-                owner = m_server.start_connection_loop();
-            } catch (const std::exception& error) {
-                // No thread or descriptor for one more client: refuse it and
-                // back off as for EMFILE, instead of letting run() die.
-                m_backend.close(handle);
-                m_server.log(std::string("refused ") + peer + ": cannot start its thread (" +
-                             error.what() + "); pausing accepts");
-                pause_listening();
-                return;
-            }
-        } else {
-            std::lock_guard<std::mutex> guard(m_server.m_loops_mutex);
-            owner = m_server.m_loops[m_server.m_next_loop++ % m_server.m_loops.size()].get();
-        }
-        auto lock = m_server.m_desk_mutex.lock();
-        const ConnectionId id = m_server.m_desk.open(detail::unix_now());
-        m_server.set_owner(id, owner);
-        m_server.log("accepted #" + std::to_string(id.slot) + " from " + peer);
-        if (owner == this) {
-            own(id, handle);
-        } else {
-            owner->adopt(id, handle);
-        }
-        dispatch_ready();
-    }
-
-    void pause_listening() {
-        m_poller.remove(m_server.m_listener);
-        m_listener_paused = true;
-        m_resume_accepting_at = detail::unix_now() + accept_pause_ms;
-    }
-
-    void stop_listening() {
-        if (!m_listener_paused) {
-            m_poller.remove(m_server.m_listener);
-            m_listener_paused = true;
-        }
-        m_resume_accepting_at = std::numeric_limits<UnixMillis>::max();
-    }
-
-    void own(ConnectionId id, Handle handle) {
-        m_connections.insert_or_assign(detail::token_of(id), Connection{handle, false, false});
-        m_poller.add(handle, detail::token_of(id));
-        m_adopted_any = true;
-    }
-
-    // Only the first hand-off into an empty inbox wakes the loop: it takes
-    // the whole inbox at once, and a wake-up is a system call on each side.
-    // None is lost: a hand-off that finds the inbox empty came after the
-    // loop's last take_inbox(), so that loop has still to see its wake-up.
-    template <class Push>
-    void deliver_to_inbox(Push push) {
-        bool was_empty = false;
-        {
-            std::lock_guard<std::mutex> guard(m_inbox_mutex);
-            was_empty = m_new_connections.empty() && m_foreign_ready.empty();
-            push();
-        }
-        if (was_empty) {
-            wake();
-        }
-    }
-
-    // The inbox is double-buffered: the queues swap with these, which keep
-    // their capacity, so a hand-off allocates nothing in steady state.
-    void take_inbox() {
-        Queue<NewConnection>& arrived = m_taken_connections;
-        Queue<ConnectionId>& ready = m_taken_ready;
-        {
-            std::lock_guard<std::mutex> guard(m_inbox_mutex);
-            arrived.swap(m_new_connections);
-            ready.swap(m_foreign_ready);
-        }
-        if (arrived.empty() && ready.empty()) {
-            return;
-        }
-        auto lock = m_server.m_desk_mutex.lock();
-        for (; !arrived.empty(); arrived.pop()) {
-            own(arrived.front().id, arrived.front().handle);
-            flush(arrived.front().id);
-        }
-        for (; !ready.empty(); ready.pop()) {
-            if (m_server.m_desk.is_open(ready.front()) && owns(ready.front())) {
-                flush(ready.front());
-            }
-        }
-        dispatch_ready();
-    }
-
-    // ----- reading and writing --------------------------------------------------------
-
-    void read_from(ConnectionId id) {
-        const auto found = m_connections.find(detail::token_of(id));
-        if (found == m_connections.end()) {
-            return;
-        }
-        const Handle handle = found->second.handle;
-        const IoResult result = m_backend.read(handle, m_read_buffer);
-        if (result.status == IoStatus::would_block) {
-            return;
-        }
-        auto lock = m_server.m_desk_mutex.lock();
-        if (!m_server.m_desk.is_open(id)) {
-            return;
-        }
-        if (result.status == IoStatus::ok) {
-            m_server.m_desk.receive(id, std::string_view(m_read_buffer.data(), result.bytes),
-                                    detail::unix_now());
-            announce_registration(id);
-            // The recipients first, the sender's replies last: a relayed
-            // message then leaves one system call sooner, and no client can
-            // tell, since each connection's own bytes keep their order.
-            dispatch_ready(id);
-            flush(id);
-        } else {
-            // End of stream or a reset: what was complete has been handled;
-            // send what the socket still takes, then the user leaves.
-            flush(id);
-            if (m_server.m_desk.is_open(id)) {
-                drop(id, result.status == IoStatus::closed ? "peer closed the connection"
-                                                           : "read error");
-            }
-        }
-        dispatch_ready();
-    }
-
-    void announce_registration(ConnectionId id) {
-        Connection& connection = m_connections.find(detail::token_of(id))->second;
-        if (connection.announced) {
-            return;
-        }
-        const std::optional<protocol::Role> role = m_server.m_desk.role_of(id);
-        if (role) {
-            connection.announced = true;
-            m_server.log("registered #" + std::to_string(id.slot) + " as " +
-                         (*role == protocol::Role::agent ? "agent " : "customer ") +
-                         std::string(m_server.m_desk.name_of(id)));
-        }
-    }
-
-    // Sends the desk's pending output for `id`, honouring its close mode.
-    // Needs the desk locked.
-    void flush(ConnectionId id) {
-        const auto found = m_connections.find(detail::token_of(id));
-        if (found == m_connections.end() || !m_server.m_desk.is_open(id)) {
-            return;
-        }
-        Desk& desk = m_server.m_desk;
-        if (desk.close_mode(id) == CloseMode::immediately) {
-            return drop(id, std::string(desk.close_reason(id)));
-        }
-        std::string_view pending = desk.pending_output(id);
-        while (!pending.empty()) {
-            const IoResult result = m_backend.write(found->second.handle, pending);
-            if (result.status == IoStatus::would_block) {
-                break;
-            }
-            if (result.status != IoStatus::ok) {
-                return drop(id, "write failed: peer gone");
-            }
-            desk.consume_output(id, result.bytes);
-            pending = desk.pending_output(id);
-        }
-        watch_writes(found->second, id, !pending.empty());
-        if (pending.empty() && desk.close_mode(id) == CloseMode::after_output) {
-            drop(id, std::string(desk.close_reason(id)));
-        }
-    }
-
-    void watch_writes(Connection& connection, ConnectionId id, bool wanted) {
-        if (connection.watching_writes != wanted) {
-            connection.watching_writes = wanted;
-            m_poller.watch_writes(connection.handle, detail::token_of(id), wanted);
-        }
-    }
-
-    // Closes the socket and tells the desk. Needs the desk locked.
-    void drop(ConnectionId id, const std::string& why) {
-        const auto found = m_connections.find(detail::token_of(id));
-        if (found == m_connections.end()) {
-            return;
-        }
-        m_poller.remove(found->second.handle);
-        m_backend.close(found->second.handle);
-        m_connections.erase(found);
-        m_server.log("closed #" + std::to_string(id.slot) + " (" + why + ")");
-        m_server.m_desk.close(id, detail::unix_now());
-    }
-
-    // Every connection the desk says has news: written here if this loop
-    // owns it, else handed to its owner. Needs the desk locked.
-    // `later` is left out: the caller flushes it itself, afterwards.
-    void dispatch_ready(std::optional<ConnectionId> later = std::nullopt) {
-        while (const std::optional<ConnectionId> id = m_server.m_desk.next_ready()) {
-            Loop* owner = m_server.m_owner_by_slot[id->slot];
-            if (id == later) {
-                continue;
-            }
-            if (owner == this) {
-                flush(*id);
-            } else {
-                owner->post_ready(*id);
-            }
-        }
-    }
-
-    [[nodiscard]] bool owns(ConnectionId id) const {
-        return m_connections.contains(detail::token_of(id));
-    }
-
-    void close_everything() {
-        if (m_connections.empty() && !m_holds_listener) {
-            return;
-        }
-        auto lock = m_server.m_desk_mutex.lock();
-        while (!m_connections.empty()) {
-            const ConnectionId id = detail::id_of(m_connections.begin()->first);
-            drop(id, "server shutting down");
-        }
-        while (m_server.m_desk.next_ready()) {
-            // Nobody is left to write to.
-        }
-    }
-
     Server& m_server;
-    Backend m_backend;
-    typename Backend::PollerType m_poller;
-    bool m_holds_listener;
-    std::vector<char> m_read_buffer;
-    HashTable<std::uint64_t, Connection> m_connections;
-    std::mutex m_inbox_mutex;
-    Queue<NewConnection> m_new_connections;
-    Queue<ConnectionId> m_foreign_ready;
-    Queue<NewConnection> m_taken_connections;
-    Queue<ConnectionId> m_taken_ready;
-    std::atomic<bool> m_finished{false};
-    bool m_adopted_any = false;
-    bool m_shutdown_started = false;
-    bool m_listener_paused = false;
-    UnixMillis m_shutdown_deadline = 0;
-    UnixMillis m_resume_accepting_at = 0;
-    UnixMillis m_next_tick = 0;
 };
 /// @endcond
 
 }  // namespace telechat::server
+
+#include "event_loop.hpp"  // Server::Loop, the mechanics of one event loop

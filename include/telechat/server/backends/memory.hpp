@@ -47,6 +47,10 @@ struct MemoryFaults {
  * One mutex guards everything and one condition variable announces every
  * change; pollers wait on it. That is slow for thousands of connections and
  * perfect for tests: no ports, no kernel, no timing luck.
+ *
+ * The network also keeps the time. Its clock starts at the real time when
+ * the network is made and then moves only when a test calls advance_clock(),
+ * so a test of a 30-second timeout takes no time at all and cannot be late.
  */
 class MemoryNetwork {
 public:
@@ -55,7 +59,27 @@ public:
 
     /// @brief An empty network.
     /// @param faults how reads, writes and pipes misbehave.
-    explicit MemoryNetwork(MemoryFaults faults = {}) : m_faults(faults) {}
+    explicit MemoryNetwork(MemoryFaults faults = {})
+        : m_faults(faults),
+          m_clock_ms(std::chrono::duration_cast<std::chrono::milliseconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count()) {}
+
+    /// @brief The network's time, in milliseconds since the Unix epoch.
+    /// @return the time, which moves only with advance_clock().
+    [[nodiscard]] std::int64_t now() {
+        std::lock_guard<std::mutex> guard(m_mutex);
+        return m_clock_ms;
+    }
+
+    /// @brief Moves the clock forward and wakes every poller, so that a
+    ///        server sees at once the timeouts that have now passed.
+    /// @param by how far; negative values are ignored (time never goes back).
+    void advance_clock(std::chrono::milliseconds by) {
+        std::lock_guard<std::mutex> guard(m_mutex);
+        m_clock_ms += by.count() > 0 ? by.count() : 0;
+        m_changed.notify_all();
+    }
 
     /// @brief Opens a listener on `port` (0 picks an unused one).
     /// @param port the port.
@@ -270,6 +294,7 @@ private:
     friend class MemoryPoller;
 
     MemoryFaults m_faults;
+    std::int64_t m_clock_ms;
     std::mutex m_mutex;
     std::condition_variable m_changed;
     std::vector<Socket> m_sockets;
@@ -283,7 +308,8 @@ class MemoryPoller {
 public:
     /// @brief A poller for `network`.
     /// @param network the network its handles live in.
-    explicit MemoryPoller(std::shared_ptr<MemoryNetwork> network) : m_network(std::move(network)) {}
+    explicit MemoryPoller(std::shared_ptr<MemoryNetwork> network)
+        : m_network(std::move(network)), m_clock_seen(m_network->now()) {}
 
     /// @brief Watches `handle` for reading.
     /// @param handle the handle.
@@ -318,8 +344,10 @@ public:
         std::size_t count = 0;
         const auto collect = [&] {
             count = 0;
-            if (m_woken) {
+            // A move of the clock is a wake-up: a deadline may have passed.
+            if (m_woken || m_clock_seen != m_network->m_clock_ms) {
                 m_woken = false;
+                m_clock_seen = m_network->m_clock_ms;
                 events[count++] = PollEvent{wake_token, true, false};
             }
             for (const auto& [handle, watch] : m_watched) {
@@ -355,7 +383,8 @@ private:
 
     std::shared_ptr<MemoryNetwork> m_network;
     HashTable<MemoryNetwork::Handle, Watch> m_watched;
-    bool m_woken = false;  // guarded by the network's mutex
+    bool m_woken = false;       // guarded by the network's mutex
+    std::int64_t m_clock_seen;  // likewise
 };
 
 /**
@@ -363,8 +392,9 @@ private:
  *        process, with no ports, no kernel and no timing luck.
  *
  * Tests connect clients with MemoryNetwork::connect and talk through the
- * same read and write calls. MemoryFaults injects short reads and writes and
- * small pipes (a client that stops reading), and is the seam for more faults.
+ * same read and write calls, and move time with MemoryNetwork::advance_clock. MemoryFaults injects
+ * short reads and writes and small pipes (a client that stops reading), and is the seam for more
+ * faults.
  */
 class MemoryBackend {
 public:
@@ -404,9 +434,15 @@ public:
     IoResult write(Handle handle, std::span<const char> from) {
         return m_network->write(handle, from);
     }
+    /// @brief Ends the stream towards the peer; reads go on.
+    /// @param handle the connection.
+    void shutdown_sending(Handle handle) { m_network->shutdown_sending(handle); }
     /// @brief Closes.
     /// @param handle the connection.
     void close(Handle handle) { m_network->close(handle); }
+    /// @brief The network's clock, which the test moves by hand.
+    /// @return MemoryNetwork::now().
+    [[nodiscard]] std::int64_t now() const { return m_network->now(); }
     /// @brief A name for logs.
     /// @param handle the connection.
     /// @return "memory:<handle>".

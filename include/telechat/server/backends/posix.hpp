@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstdint>
 #include <cstring>
 #include <span>
@@ -254,9 +255,25 @@ public:
         }
     }
 
+    /// @brief Ends the stream towards the peer (`shutdown(SHUT_WR)`): the
+    ///        peer reads everything written so far, then end of stream.
+    /// @param fd the connection.
+    void shutdown_sending(Handle fd) { ::shutdown(fd, SHUT_WR); }
+
     /// @brief Closes a descriptor.
     /// @param fd the descriptor.
     void close(Handle fd) { ::close(fd); }
+
+    /// @brief The real time in milliseconds since the Unix epoch: the system
+    ///        clock read once, when the backend was made, moved on by the
+    ///        steady clock, so that a step of the wall clock (NTP, an
+    ///        administrator) neither fires nor postpones a timeout.
+    /// @return the time now.
+    [[nodiscard]] std::int64_t now() const {
+        using namespace std::chrono;
+        const auto since_start = steady_clock::now() - m_steady_start;
+        return m_unix_start + duration_cast<milliseconds>(since_start).count();
+    }
 
     /// @brief The peer's address, as `1.2.3.4:5678` or `[::1]:5678`, for logs.
     /// @param fd the connection.
@@ -283,6 +300,11 @@ public:
     [[nodiscard]] PollerType make_poller() { return EpollPoller{}; }
 
 private:
+    std::int64_t m_unix_start = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                    std::chrono::system_clock::now().time_since_epoch())
+                                    .count();
+    std::chrono::steady_clock::time_point m_steady_start = std::chrono::steady_clock::now();
+
     static Handle checked(int fd, const Endpoint& endpoint) {
         if (fd < 0) {
             throw std::system_error(

@@ -1,0 +1,606 @@
+/// @file
+/// @brief Server::Loop, the mechanics of one event loop of
+///        telechat::server::Server: the same for every threading model.
+///        Included by server.hpp; not a header of its own.
+#pragma once
+
+#include "../detail/config.hpp"  // first: stops a pre-C++20 build with one clear line
+
+#include <algorithm>
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <mutex>
+#include <new>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <vector>
+
+#include "../hash_table.hpp"
+#include "../queue.hpp"
+#include "lingering_closes.hpp"
+#include "server.hpp"
+
+namespace telechat::server {
+
+/// @cond TELECHAT_INTERNALS
+// Server::Loop is private: kept out of the API reference (docs/server.md
+// describes it in prose).
+namespace detail {
+
+[[nodiscard]] constexpr std::uint64_t token_of(ConnectionId id) noexcept {
+    return (std::uint64_t{id.slot} << 32) | id.generation;
+}
+
+[[nodiscard]] constexpr ConnectionId id_of(std::uint64_t token) noexcept {
+    return ConnectionId{static_cast<std::uint32_t>(token >> 32), static_cast<std::uint32_t>(token)};
+}
+
+inline constexpr std::uint64_t listener_token = ~std::uint64_t{0} - 1;
+
+}  // namespace detail
+
+/// One event loop: a poller, the connections it owns, the ones it is
+/// closing, and an inbox through which other loops hand it new connections
+/// and output.
+template <SocketBackend Backend, ThreadingModel Threading>
+class Server<Backend, Threading>::Loop {
+public:
+    Loop(Server& server, LoopId id, bool acceptor)
+        : m_server(server),
+          m_backend(server.m_backend),
+          m_poller(m_backend.make_poller()),
+          m_id(id),
+          m_acceptor(acceptor),
+          m_read_buffer(read_buffer_bytes) {
+        if (m_acceptor) {
+            m_poller.add(server.m_listener, detail::listener_token);
+        }
+    }
+
+    [[nodiscard]] LoopId id() const noexcept { return m_id; }
+    void wake() noexcept { m_poller.wake(); }
+    [[nodiscard]] bool finished() const noexcept { return m_finished.load(); }
+    void mark_finished() noexcept {
+        if (!m_finished.exchange(true)) {
+            m_server.m_finished_loops.fetch_add(1);
+        }
+    }
+
+    // Called by another loop, inside desk work.
+    void adopt(ConnectionId id, Handle handle) {
+        deliver_to_inbox([&] { m_new_connections.push(NewConnection{id, handle}); });
+    }
+
+    // Called by another loop, inside desk work.
+    void post_ready(ConnectionId id) {
+        deliver_to_inbox([&] { m_foreign_ready.push(id); });
+    }
+
+    void run() {
+        PollEvent events[64];
+        NextTurn next;
+        for (;;) {
+            take_inbox();
+            if (done()) {
+                break;
+            }
+            const std::size_t count = m_poller.wait(events, wait_ms(next));
+            for (std::size_t i = 0; i < count; ++i) {
+                handle_event(events[i]);
+            }
+            on_timers();
+            Host host(m_server);
+            next = m_server.m_threading.after_turn(host, state());
+            if (next.end_loop) {
+                break;
+            }
+        }
+        close_everything();
+        mark_finished();
+    }
+
+private:
+    struct NewConnection {
+        ConnectionId id;
+        Handle handle;
+    };
+    struct Connection {
+        Handle handle{};
+        bool watching_writes = false;
+        bool announced = false;  // its registration was logged
+    };
+    // What a loop logs: recorded inside desk work, formatted and written after it.
+    struct LogEvent {
+        enum class Kind { accepted, agent, customer, closed } kind = Kind::accepted;
+        std::uint32_t slot = 0;
+        std::string detail;  // the peer, the name, or why it closed
+    };
+    // How a connection ends: gracefully (send all, then linger) or at once.
+    enum class Closing { linger, abort };
+
+    static constexpr std::size_t read_buffer_bytes = 64 * 1024;
+    static constexpr UnixMillis tick_ms = 250;
+    static constexpr std::size_t accepts_per_turn = 64;
+    static constexpr std::size_t drains_per_turn = 4;
+    static constexpr UnixMillis accept_pause_ms = 100;
+    static constexpr UnixMillis shutdown_grace_ms = 2000;
+    static constexpr UnixMillis longest_wait_ms = 60'000;
+
+    // ----- the loop's turns ---------------------------------------------------------
+
+    [[nodiscard]] bool done() {
+        if (!m_server.m_stopping.load()) {
+            return false;
+        }
+        if (!m_shutdown_started) {
+            begin_shutdown();
+        }
+        if (m_connections.empty()) {
+            // Shutting down, a lingering connection is closed as soon as
+            // nothing it sent is left unread: the server does not wait for
+            // clients that keep their end open after the QUIT.
+            for (const std::uint64_t token : m_lingering.tokens()) {
+                drain_lingering(token, true);
+            }
+        }
+        return (m_connections.empty() && m_lingering.empty()) ||
+               m_backend.now() >= m_shutdown_deadline;
+    }
+
+    [[nodiscard]] LoopState state() const {
+        return LoopState{m_id, m_acceptor, m_connections.size() + m_lingering.size(), m_served_any};
+    }
+
+    // The model's wait, shortened to the next of this loop's own deadlines.
+    [[nodiscard]] int wait_ms(const NextTurn& next) {
+        UnixMillis deadline = std::numeric_limits<UnixMillis>::max();
+        if (m_acceptor) {
+            deadline = m_listener_paused ? m_resume_accepting_at : m_next_tick;
+        }
+        if (const std::optional<UnixMillis> lingering = m_lingering.next_deadline()) {
+            deadline = std::min(deadline, *lingering);
+        }
+        if (m_shutdown_started) {
+            deadline = std::min(deadline, m_shutdown_deadline);
+        }
+        if (deadline == std::numeric_limits<UnixMillis>::max()) {
+            return next.wait_ms;
+        }
+        const UnixMillis left =
+            std::clamp<UnixMillis>(deadline - m_backend.now(), 0, longest_wait_ms);
+        return next.wait_ms < 0 ? static_cast<int>(left)
+                                : std::min(next.wait_ms, static_cast<int>(left));
+    }
+
+    void begin_shutdown() {
+        m_shutdown_started = true;
+        m_shutdown_deadline = m_backend.now() + shutdown_grace_ms;
+        if (m_acceptor) {
+            stop_listening();
+            with_desk([&] {
+                if (!m_server.m_desk_shut_down) {
+                    m_server.m_desk_shut_down = true;
+                    m_server.m_desk.shut_down();
+                }
+                dispatch_ready();
+            });
+        }
+    }
+
+    void handle_event(const PollEvent& event) {
+        if (event.token == wake_token) {
+            return;
+        }
+        if (event.token == detail::listener_token) {
+            accept_connections();
+            return;
+        }
+        if (m_lingering.contains(event.token)) {
+            drain_lingering(event.token);
+            return;
+        }
+        const ConnectionId id = detail::id_of(event.token);
+        if (event.readable) {
+            read_from(id);
+        }
+        if (event.writable && owns(id)) {
+            with_desk([&] {
+                if (m_server.m_desk.is_open(id)) {
+                    flush(id);
+                    dispatch_ready();
+                }
+            });
+        }
+    }
+
+    void on_timers() {
+        const UnixMillis now = m_backend.now();
+        close_expired_lingering(now);
+        if (!m_acceptor) {
+            return;
+        }
+        if (m_listener_paused && now >= m_resume_accepting_at) {
+            m_poller.add(m_server.m_listener, detail::listener_token);
+            m_listener_paused = false;
+        }
+        if (now >= m_next_tick) {
+            m_next_tick = now + tick_ms;
+            with_desk([&] {
+                m_server.m_desk.expire(now);
+                dispatch_ready();
+            });
+        }
+    }
+
+    // ----- accepting ----------------------------------------------------------------
+
+    void accept_connections() {
+        for (std::size_t i = 0; i < accepts_per_turn && !m_listener_paused; ++i) {
+            const auto [status, handle] = m_backend.accept(m_server.m_listener);
+            if (status == IoStatus::ok) {
+                welcome(handle);
+            } else if (status == IoStatus::exhausted) {
+                // Out of descriptors: stop watching the listener for a while
+                // (it would stay readable and the loop would spin).
+                m_server.log("accept: out of file descriptors; pausing for 100 ms");
+                pause_listening();
+            } else {
+                return;
+            }
+        }
+    }
+
+    void welcome(Handle handle) {
+        std::string peer = m_server.logging() ? m_backend.peer_name(handle) : std::string();
+        Loop* owner = nullptr;
+        try {
+            Host host(m_server);
+            owner = &m_server.loop_named(m_server.m_threading.place_connection(host, m_id));
+        } catch (const std::system_error& error) {
+            return refuse(handle, peer, error.what());  // no thread for one more client
+        } catch (const std::bad_alloc& error) {
+            return refuse(handle, peer, error.what());
+        }
+        const UnixMillis now = m_backend.now();
+        with_desk([&] {
+            const ConnectionId id = m_server.m_desk.open(now);
+            m_server.set_owner(id, owner);
+            record(LogEvent::Kind::accepted, id.slot, std::move(peer));
+            if (owner == this) {
+                own(id, handle);
+            } else {
+                owner->adopt(id, handle);
+            }
+            dispatch_ready();
+        });
+    }
+
+    // Refuses a client the model could not place, and backs off as for
+    // EMFILE instead of letting run() die.
+    void refuse(Handle handle, const std::string& peer, const char* why) {
+        m_backend.close(handle);
+        m_server.log("refused " + peer + ": cannot place it (" + why + "); pausing accepts");
+        pause_listening();
+    }
+
+    void pause_listening() {
+        m_poller.remove(m_server.m_listener);
+        m_listener_paused = true;
+        m_resume_accepting_at = m_backend.now() + accept_pause_ms;
+    }
+
+    void stop_listening() {
+        if (!m_listener_paused) {
+            m_poller.remove(m_server.m_listener);
+            m_listener_paused = true;
+        }
+        m_resume_accepting_at = std::numeric_limits<UnixMillis>::max();
+    }
+
+    void own(ConnectionId id, Handle handle) {
+        m_connections.insert_or_assign(detail::token_of(id), Connection{handle, false, false});
+        m_poller.add(handle, detail::token_of(id));
+        m_served_any = true;
+    }
+
+    // Only the first hand-off into an empty inbox wakes the loop: it takes
+    // the whole inbox at once, and a wake-up is a system call on each side.
+    // None is lost: a hand-off that finds the inbox empty came after the
+    // loop's last take_inbox(), so that loop has still to see its wake-up.
+    template <class Push>
+    void deliver_to_inbox(Push push) {
+        bool was_empty = false;
+        {
+            const std::lock_guard<std::mutex> guard(m_inbox_mutex);
+            was_empty = m_new_connections.empty() && m_foreign_ready.empty();
+            push();
+        }
+        if (was_empty) {
+            wake();
+        }
+    }
+
+    // The inbox is double-buffered: the queues swap with these, which keep
+    // their capacity, so a hand-off allocates nothing in steady state.
+    void take_inbox() {
+        Queue<NewConnection>& arrived = m_taken_connections;
+        Queue<ConnectionId>& ready = m_taken_ready;
+        {
+            const std::lock_guard<std::mutex> guard(m_inbox_mutex);
+            arrived.swap(m_new_connections);
+            ready.swap(m_foreign_ready);
+        }
+        if (arrived.empty() && ready.empty()) {
+            return;
+        }
+        with_desk([&] {
+            for (; !arrived.empty(); arrived.pop()) {
+                own(arrived.front().id, arrived.front().handle);
+                flush(arrived.front().id);
+            }
+            for (; !ready.empty(); ready.pop()) {
+                if (m_server.m_desk.is_open(ready.front()) && owns(ready.front())) {
+                    flush(ready.front());
+                }
+            }
+            dispatch_ready();
+        });
+    }
+
+    // ----- reading and writing --------------------------------------------------------
+
+    void read_from(ConnectionId id) {
+        const auto found = m_connections.find(detail::token_of(id));
+        if (found == m_connections.end()) {
+            return;
+        }
+        const IoResult result = m_backend.read(found->second.handle, m_read_buffer);
+        if (result.status == IoStatus::would_block) {
+            return;
+        }
+        const UnixMillis now = m_backend.now();
+        with_desk([&] {
+            if (!m_server.m_desk.is_open(id)) {
+                return;
+            }
+            if (result.status == IoStatus::ok) {
+                m_server.m_desk.receive(id, std::string_view(m_read_buffer.data(), result.bytes),
+                                        now);
+                note_registration(id);
+                // The recipients first, the sender's replies last: a relayed
+                // message then leaves one system call sooner, and no client can
+                // tell, since each connection's own bytes keep their order.
+                dispatch_ready(id);
+                flush(id);
+            } else {
+                // End of stream or a reset: what was complete has been handled;
+                // send what the socket still takes, then the user leaves.
+                flush(id);
+                if (m_server.m_desk.is_open(id)) {
+                    drop(id,
+                         result.status == IoStatus::closed ? "peer closed the connection"
+                                                           : "read error",
+                         Closing::abort);
+                }
+            }
+            dispatch_ready();
+        });
+    }
+
+    void note_registration(ConnectionId id) {
+        Connection& connection = m_connections.find(detail::token_of(id))->second;
+        if (connection.announced) {
+            return;
+        }
+        if (const std::optional<protocol::Role> role = m_server.m_desk.role_of(id)) {
+            connection.announced = true;
+            record(
+                *role == protocol::Role::agent ? LogEvent::Kind::agent : LogEvent::Kind::customer,
+                id.slot, std::string(m_server.m_desk.name_of(id)));
+        }
+    }
+
+    // Sends the desk's pending output for `id`, honouring its close mode.
+    // Inside desk work.
+    void flush(ConnectionId id) {
+        const auto found = m_connections.find(detail::token_of(id));
+        if (found == m_connections.end() || !m_server.m_desk.is_open(id)) {
+            return;
+        }
+        Desk& desk = m_server.m_desk;
+        if (desk.close_mode(id) == CloseMode::immediately) {
+            return drop(id, desk.close_reason(id), Closing::abort);
+        }
+        std::string_view pending = desk.pending_output(id);
+        while (!pending.empty()) {
+            const IoResult result = m_backend.write(found->second.handle, pending);
+            if (result.status == IoStatus::would_block) {
+                break;
+            }
+            if (result.status != IoStatus::ok) {
+                return drop(id, "write failed: peer gone", Closing::abort);
+            }
+            desk.consume_output(id, result.bytes);
+            pending = desk.pending_output(id);
+        }
+        watch_writes(found->second, id, !pending.empty());
+        if (pending.empty() && desk.close_mode(id) == CloseMode::after_output) {
+            drop(id, desk.close_reason(id), Closing::linger);
+        }
+    }
+
+    void watch_writes(Connection& connection, ConnectionId id, bool wanted) {
+        if (connection.watching_writes != wanted) {
+            connection.watching_writes = wanted;
+            m_poller.watch_writes(connection.handle, detail::token_of(id), wanted);
+        }
+    }
+
+    // Ends the connection on the socket (gracefully or at once) and tells
+    // the desk. Inside desk work.
+    void drop(ConnectionId id, std::string_view why, Closing how) {
+        const auto found = m_connections.find(detail::token_of(id));
+        if (found == m_connections.end()) {
+            return;
+        }
+        const Connection connection = found->second;
+        m_connections.erase(found);
+        if (connection.watching_writes) {
+            m_poller.watch_writes(connection.handle, detail::token_of(id), false);
+        }
+        if (how == Closing::abort || !start_lingering(detail::token_of(id), connection.handle)) {
+            m_poller.remove(connection.handle);
+            m_backend.close(connection.handle);
+        }
+        record(LogEvent::Kind::closed, id.slot, std::string(why));
+        m_server.m_desk.close(id, m_backend.now());
+    }
+
+    // ----- lingering closes (see LingeringCloses) -----------------------------------
+
+    bool start_lingering(std::uint64_t token, Handle handle) {
+        if (m_server.m_lingering.fetch_add(1) >= m_server.m_options.max_lingering ||
+            m_server.m_options.linger_ms <= 0) {
+            m_server.m_lingering.fetch_sub(1);
+            return false;
+        }
+        m_backend.shutdown_sending(handle);
+        m_lingering.add(token, handle, m_backend.now() + m_server.m_options.linger_ms);
+        return true;
+    }
+
+    // Reads and discards what a lingering connection still sends, a
+    // bounded amount per turn; its end of stream ends the linger. With
+    // `close_when_dry`, so does having nothing unread (at shutdown).
+    void drain_lingering(std::uint64_t token, bool close_when_dry = false) {
+        for (std::size_t i = 0; i < drains_per_turn; ++i) {
+            const IoResult result = m_backend.read(m_lingering.handle_of(token), m_read_buffer);
+            if (result.status == IoStatus::would_block) {
+                if (close_when_dry) {
+                    end_lingering(token);
+                }
+                return;
+            }
+            if (result.status != IoStatus::ok) {
+                return end_lingering(token);
+            }
+        }
+    }
+
+    void end_lingering(std::uint64_t token) {
+        const Handle handle = m_lingering.remove(token);
+        m_poller.remove(handle);
+        m_backend.close(handle);
+        m_server.m_lingering.fetch_sub(1);
+    }
+
+    void close_expired_lingering(UnixMillis now) {
+        while (const std::optional<std::uint64_t> token = m_lingering.next_expired(now)) {
+            end_lingering(*token);
+        }
+    }
+
+    // Every connection the desk says has news: written here if this loop
+    // owns it, else handed to its owner. Inside desk work.
+    // `later` is left out: the caller flushes it itself, afterwards.
+    void dispatch_ready(std::optional<ConnectionId> later = std::nullopt) {
+        while (const std::optional<ConnectionId> id = m_server.m_desk.next_ready()) {
+            Loop* owner = m_server.m_owner_by_slot[id->slot];
+            if (id == later) {
+                continue;
+            }
+            if (owner == this) {
+                flush(*id);
+            } else {
+                owner->post_ready(*id);
+            }
+        }
+    }
+
+    [[nodiscard]] bool owns(ConnectionId id) const {
+        return m_connections.contains(detail::token_of(id));
+    }
+
+    // At the end of the loop: whatever is still open is closed at once.
+    void close_everything() {
+        if (!m_connections.empty() || m_acceptor) {
+            with_desk([&] {
+                while (!m_connections.empty()) {
+                    const ConnectionId id = detail::id_of(m_connections.begin()->first);
+                    drop(id, "server shutting down", Closing::abort);
+                }
+                while (m_server.m_desk.next_ready()) {
+                    // Nobody is left to write to.
+                }
+            });
+        }
+        close_expired_lingering(std::numeric_limits<UnixMillis>::max());
+    }
+
+    // ----- the desk and the log -------------------------------------------------------
+
+    // Desk work goes through the model's guard; the log lines it recorded
+    // are formatted and written after the guard is released.
+    template <class Work>
+    void with_desk(const Work& work) {
+        m_server.m_desk_guard.with_desk(work);
+        write_log();
+    }
+
+    void record(typename LogEvent::Kind kind, std::uint32_t slot, std::string detail) {
+        if (m_server.logging()) {
+            m_log_events.push_back(LogEvent{kind, slot, std::move(detail)});
+        }
+    }
+
+    void write_log() {
+        for (const LogEvent& event : m_log_events) {
+            m_server.log(format(event));
+        }
+        m_log_events.clear();
+    }
+
+    [[nodiscard]] static std::string format(const LogEvent& event) {
+        const std::string number = "#" + std::to_string(event.slot);
+        switch (event.kind) {
+            case LogEvent::Kind::accepted:
+                return "accepted " + number + " from " + event.detail;
+            case LogEvent::Kind::agent:
+                return "registered " + number + " as agent " + event.detail;
+            case LogEvent::Kind::customer:
+                return "registered " + number + " as customer " + event.detail;
+            case LogEvent::Kind::closed:
+                break;
+        }
+        return "closed " + number + " (" + event.detail + ")";
+    }
+
+    Server& m_server;
+    Backend m_backend;
+    typename Backend::PollerType m_poller;
+    LoopId m_id;
+    bool m_acceptor;
+    std::vector<char> m_read_buffer;
+    HashTable<std::uint64_t, Connection> m_connections;
+    LingeringCloses<Handle> m_lingering;
+    std::vector<LogEvent> m_log_events;
+    std::mutex m_inbox_mutex;
+    Queue<NewConnection> m_new_connections;
+    Queue<ConnectionId> m_foreign_ready;
+    Queue<NewConnection> m_taken_connections;
+    Queue<ConnectionId> m_taken_ready;
+    std::atomic<bool> m_finished{false};
+    bool m_served_any = false;
+    bool m_shutdown_started = false;
+    bool m_listener_paused = false;
+    UnixMillis m_shutdown_deadline = 0;
+    UnixMillis m_resume_accepting_at = 0;
+    UnixMillis m_next_tick = 0;
+};
+/// @endcond
+
+}  // namespace telechat::server
