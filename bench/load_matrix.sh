@@ -8,8 +8,8 @@
 # server's ratio to the bare relay in the same round.
 #
 # usage: bench/load_matrix.sh [--build DIR] [--rounds N] [--servers a,b,...]
-#                             [--shapes a,b,...] [--seconds S] [--hold S]
-#                             [--idle N] [--keep]
+#                             [--shapes a,b,...] [--seconds S] [--warmup S]
+#                             [--hold S] [--idle N] [--keep]
 set -u -o pipefail
 
 ALL_SERVERS="bare,threads,reactor,reactors,inspircd,ngircd,redis,nats,mosquitto"
@@ -20,6 +20,7 @@ rounds=5
 servers=$ALL_SERVERS
 shapes=$ALL_SHAPES
 run_seconds=3
+warmup_seconds=0.5
 hold_seconds=15
 idle_count=19900
 keep=0
@@ -30,6 +31,7 @@ usage() {
     echo "servers: $ALL_SERVERS (each only if installed)"
     echo "shapes:  $ALL_SHAPES"
     echo "  pairs1/10/100  closed loop, window 32, --seconds each (default $run_seconds)"
+    echo "                 after --warmup seconds (default $warmup_seconds)"
     echo "  open100        100 pairs, 20000 msg/s offered in total"
     echo "  idle           --idle connections (default $idle_count) held --hold s (default $hold_seconds)"
     echo "--keep leaves the temporary directory (configs, logs, raw results) in place"
@@ -43,6 +45,7 @@ while (($# > 0)); do
         --servers) servers=$2; shift 2 ;;
         --shapes) shapes=$2; shift 2 ;;
         --seconds) run_seconds=$2; shift 2 ;;
+        --warmup) warmup_seconds=$2; shift 2 ;;
         --hold) hold_seconds=$2; shift 2 ;;
         --idle) idle_count=$2; shift 2 ;;
         --keep) keep=1; shift ;;
@@ -248,10 +251,10 @@ start_server() {
 
 loadgen_args() {
     case "$1" in
-        pairs1) echo "--pairs 1 --window 32 --seconds $run_seconds" ;;
-        pairs10) echo "--pairs 10 --window 32 --seconds $run_seconds" ;;
-        pairs100) echo "--pairs 100 --window 32 --seconds $run_seconds" ;;
-        open100) echo "--pairs 100 --rate 20000 --seconds $run_seconds" ;;
+        pairs1) echo "--pairs 1 --window 32 --seconds $run_seconds --warmup $warmup_seconds" ;;
+        pairs10) echo "--pairs 10 --window 32 --seconds $run_seconds --warmup $warmup_seconds" ;;
+        pairs100) echo "--pairs 100 --window 32 --seconds $run_seconds --warmup $warmup_seconds" ;;
+        open100) echo "--pairs 100 --rate 20000 --seconds $run_seconds --warmup $warmup_seconds" ;;
         idle) echo "--idle $idle_count --hold $hold_seconds" ;;
         *) return 1 ;;
     esac

@@ -159,7 +159,8 @@ private:
     [[nodiscard]] int wait_ms(const NextTurn& next) {
         UnixMillis deadline = std::numeric_limits<UnixMillis>::max();
         if (m_acceptor) {
-            deadline = m_listener_paused ? m_resume_accepting_at : m_next_tick;
+            deadline =
+                m_listener_paused ? std::min(m_next_tick, m_resume_accepting_at) : m_next_tick;
         }
         if (const std::optional<UnixMillis> lingering = m_lingering.next_deadline()) {
             deadline = std::min(deadline, *lingering);
