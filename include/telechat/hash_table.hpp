@@ -23,6 +23,7 @@
 #include "detail/power_of_two_sizing.hpp"
 #include "detail/raw_buffer.hpp"
 #include "detail/robin_hood_index.hpp"
+#include "detail/wide_multiply.hpp"
 #include "stack.hpp"
 
 namespace telechat {
@@ -32,10 +33,11 @@ namespace detail {
 /// Spreads every bit of `hash` over all 64 bits (a 128-bit multiply by the
 /// golden ratio, folded). `std::hash` of an integer is the integer itself,
 /// so without this, keys 0, 8, 16, ... would all share one home bucket.
+/// On GCC and Clang the multiply is one instruction; wide_multiply() has a
+/// standard C++ path for compilers without a 128-bit integer.
 [[nodiscard]] inline std::uint64_t mix_hash(std::uint64_t hash) noexcept {
-    __extension__ using uint128 = unsigned __int128;
-    const uint128 product = static_cast<uint128>(hash) * 0x9E3779B97F4A7C15ULL;
-    return static_cast<std::uint64_t>(product) ^ static_cast<std::uint64_t>(product >> 64);
+    const WideProduct product = wide_multiply(hash, 0x9E3779B97F4A7C15ULL);
+    return product.low ^ product.high;
 }
 
 /// Whether a hasher and an equality both accept keys of other types.

@@ -1,8 +1,16 @@
 /// @file
-/// @brief Includes every public TeleChat header: the containers, the 3MCP
-///        protocol, the desk, the server template with both backends and the
-///        threading policies and the TCP connect helper, and the client
-///        session.
+/// @brief Includes every portable public header: the containers, the 3MCP
+///        protocol, the desk, the server template with the threading
+///        policies and the in-memory backend, and the client session.
+///
+/// All of it is standard C++20 and includes no operating-system header, so
+/// this header compiles wherever C++20 does, Windows and macOS included. The
+/// POSIX socket backend and the TCP connect helper are left out: they need
+/// the operating system's socket headers, and a program that only wants a
+/// HashTable would then not build on Windows. Include them on their own
+/// where POSIX is available:
+/// `#include <telechat/server/backends/posix.hpp>` (PosixBackend) and
+/// `#include <telechat/server/backends/tcp_connect.hpp>` (tcp_connect()).
 ///
 /// The headers under `telechat/detail/` are internal: they come in through
 /// the public headers that use them.
@@ -35,8 +43,6 @@
 #include "protocol/writer.hpp"
 #include "queue.hpp"
 #include "server/backends/memory.hpp"
-#include "server/backends/posix.hpp"
-#include "server/backends/tcp_connect.hpp"
 #include "server/concepts.hpp"
 #include "server/server.hpp"
 #include "server/threading/policies.hpp"
