@@ -44,8 +44,16 @@
 #include "queue.hpp"
 #include "server/backends/memory.hpp"
 #include "server/concepts.hpp"
+#include "server/event_loop.hpp"
+#include "server/lingering_closes.hpp"
 #include "server/server.hpp"
+#include "server/threading/desk_guard.hpp"
+#include "server/threading/loop_host.hpp"
 #include "server/threading/policies.hpp"
+#include "server/threading/reactor_per_core.hpp"
+#include "server/threading/single_reactor.hpp"
+#include "server/threading/thread_per_connection.hpp"
+#include "server/threading/threading_model.hpp"
 #include "stack.hpp"
 
 /// @namespace telechat
