@@ -1,5 +1,5 @@
 // The server template on the in-memory network, with faults, a fault-injecting
-// backend of our own and a threading policy of our own.
+// backend of our own and a threading model of our own.
 //
 // No sockets and no ports: MemoryNetwork is a network in memory, and
 // MemoryFaults makes it misbehave the way real networks do (short reads,
