@@ -211,7 +211,7 @@ int main() {
         register_a_customer(*network, server.port(),
                             "replies arrive whole through the flaky backend");
         check(std::string_view(server.model()) == "two-reactors",
-              "the policy names the model");
+              "the model has its name");
         server.stop();
         serving.join();
     }

@@ -57,11 +57,14 @@ inline constexpr std::uint64_t wake_token = ~std::uint64_t{0};
  * @brief A readiness poller: one per event loop.
  *
  * Semantic requirements the compiler cannot check: `wait` returns the events
- * of at most `events.size()` handles, blocking up to `timeout_ms` (level-
- * triggered: a handle stays readable until drained); `wake` may be called
- * from any thread and makes a current or the next `wait` return an event
- * with `wake_token`; `add`, `watch_writes` and `remove` are called only by
- * the loop's own thread.
+ * of at most `events.size()` handles, blocking up to `timeout_ms`, or for
+ * as long as nothing happens when `timeout_ms` is -1 (level-triggered: a
+ * handle stays readable until drained); `wake` may be called from any
+ * thread and makes a current or the next `wait` return an event with
+ * `wake_token`; `add`, `watch_writes`, `remove` and `wait` are never called
+ * concurrently (the loop's own thread calls them, or, with a desk guard
+ * that runs desk work elsewhere, another thread while the loop waits for
+ * that work), so they need no lock of their own.
  */
 template <class P, class Handle>
 concept Poller = requires(P& poller, Handle handle, std::uint64_t token, bool flag,

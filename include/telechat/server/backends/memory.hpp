@@ -335,7 +335,9 @@ public:
         m_watched.erase(handle);
     }
 
-    /// @brief Waits up to `timeout_ms` for a watched handle to be ready, or a wake().
+    /// @brief Waits up to `timeout_ms` (-1: with no limit; in practice an
+    ///        hour) for a watched handle to be ready, a wake(), or a move of
+    ///        the network's clock.
     /// @param events where to store what is ready.
     /// @param timeout_ms the longest wait.
     /// @return how many events were stored.

@@ -55,9 +55,11 @@ concept LoopHost = requires(H& host, const H& const_host, LoopId loop, std::size
 };
 
 /// @brief The least a LoopHost offers, and nothing more: a threading
-///        model is checked against this archetype, so the model's concept
-///        does not depend on Server, and a model that uses more than the
-///        documented interface fails to compile.
+///        model's members are checked against this archetype, so the
+///        model's concept does not depend on Server. (A concept checks
+///        declarations, not template bodies: a model whose body calls more
+///        than this interface fails when Server instantiates it, at the
+///        model's line.)
 struct LoopHostArchetype {
     /// @brief See LoopHost. @return a new loop.
     LoopId add_loop();
