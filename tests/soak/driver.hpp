@@ -540,7 +540,11 @@ private:
         problems.insert(problems.end(), client.problems.begin(), client.problems.end());
         f.violations += problems.size();
         f.violating_connections += problems.empty() ? 0U : 1U;
-        if ((!problems.empty() || checker.resets() > 0) && m_evidence.size() < max_evidence) {
+        // Violations first: a long run's many resets must not crowd them out.
+        const bool violated = !problems.empty();
+        std::size_t& kept = violated ? m_kept_violations : m_kept_resets;
+        if ((violated || checker.resets() > 0) && kept < (violated ? max_evidence : 50)) {
+            ++kept;
             m_evidence.push_back(Evidence{client.id, client.port, client.port_use,
                                           !problems.empty(), std::move(problems),
                                           client.transcript->render()});
@@ -594,6 +598,8 @@ private:
     bool m_stopping = false;
     Figures m_figures;
     std::vector<Evidence> m_evidence;
+    std::size_t m_kept_violations = 0;
+    std::size_t m_kept_resets = 0;
 };
 
 }  // namespace soak
