@@ -32,6 +32,7 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "checker.hpp"
@@ -128,6 +129,11 @@ public:
 
     [[nodiscard]] const Figures& figures() const { return m_figures; }
     [[nodiscard]] const std::vector<Evidence>& evidence() const { return m_evidence; }
+    /// Every connection the server reset, as (local port, n-th use of it).
+    [[nodiscard]] const std::vector<std::pair<std::uint16_t, std::uint32_t>>& reset_connections()
+        const {
+        return m_reset_connections;
+    }
 
 private:
     struct Client {
@@ -326,7 +332,7 @@ private:
         client.fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
         if (client.fd < 0) {
             problem(client, std::string("socket: ") + std::strerror(errno));
-            return;
+            return finish(client, Ending::client_reset, true);
         }
         const int one = 1;
         ::setsockopt(client.fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
@@ -438,6 +444,13 @@ private:
                 return;
             case Finale::wait:
                 client.deadline = now + m_settings.timeouts_ms + close_timeout;
+                // A client that keeps typing after the server decided to close:
+                // its late lines must not turn the close into a reset.
+                if ((client.checker->closing() || client.script->closed_by_its_lines()) &&
+                    client.rng.chance(50)) {
+                    client.late = client.maker->after_quit();
+                    client.late_at = now + Milliseconds(client.rng.between(0, 10));
+                }
                 return;
         }
     }
@@ -529,6 +542,9 @@ private:
         f.quit_pushes += checker.quit_pushes();
         f.relayed += checker.relayed();
         f.resets += checker.resets();
+        if (checker.resets() > 0) {
+            m_reset_connections.emplace_back(client.port, client.port_use);
+        }
         f.refusals += checker.refused() ? 1U : 0U;
         f.unanswered_after_hang_up += checker.unanswered_after_hang_up();
         f.client_resets += how == Ending::client_reset && !forced ? 1U : 0U;
@@ -598,6 +614,7 @@ private:
     bool m_stopping = false;
     Figures m_figures;
     std::vector<Evidence> m_evidence;
+    std::vector<std::pair<std::uint16_t, std::uint32_t>> m_reset_connections;
     std::size_t m_kept_violations = 0;
     std::size_t m_kept_resets = 0;
 };

@@ -25,6 +25,7 @@
 #include "driver.hpp"
 #include "fault_proxy.hpp"
 #include "self_test.hpp"
+#include "server_log.hpp"
 #include "server_process.hpp"
 
 #ifndef TELECHAT_SERVER_PATH
@@ -176,52 +177,10 @@ std::vector<std::string> server_arguments(const DriverSettings& settings,
             "3"};
 }
 
-// ----- the server's log lines for one connection ------------------------------------------
-
-// The server logs "accepted #S from 127.0.0.1:P", then perhaps "registered
-// #S ...", then "closed #S (reason)". The n-th connection the soak made from
-// local port P is the n-th one the server accepted from it.
-std::string server_log_for(const std::string& log, std::uint16_t port, std::uint32_t use) {
-    const std::string from = " from 127.0.0.1:" + std::to_string(port) + "\n";
-    std::size_t at = 0;
-    for (std::uint32_t seen = 0;; at += from.size()) {
-        at = log.find(from, at);
-        if (at == std::string::npos) {
-            return "(not found in the server's log)\n";
-        }
-        if (++seen == use) {
-            break;
-        }
-    }
-    const std::size_t line_start = log.rfind('\n', at) + 1;  // npos + 1 == 0
-    const std::size_t hash = log.find('#', line_start);
-    const std::string slot = log.substr(hash, log.find(' ', hash) - hash);  // "#S"
-    std::string lines;
-    for (std::size_t start = line_start; start < log.size();) {
-        const std::size_t end = log.find('\n', start);
-        const std::string line = log.substr(start, end - start);
-        const bool ours = line.find(slot + " ") != std::string::npos ||
-                          line.find(slot + ")") != std::string::npos;
-        if (ours && (start == line_start || line.rfind("accepted ", 0) != 0)) {
-            lines += "#   " + line + "\n";
-            if (line.rfind("closed ", 0) == 0) {
-                break;
-            }
-        } else if (ours) {
-            break;  // the slot was reused by a later connection
-        }
-        if (end == std::string::npos) {
-            break;
-        }
-        start = end + 1;
-    }
-    return lines;
-}
-
 // ----- reporting ---------------------------------------------------------------------------
 
 std::string evidence_text(const Evidence& evidence, const std::string& model,
-                          const Options& options, const std::string& server_log) {
+                          const Options& options, const ServerLog& server_log) {
     std::ostringstream out;
     out << "# telechat_soak transcript: model " << model << ", seed " << options.seed
         << ", connection " << evidence.connection << ", local port " << evidence.port << "\n";
@@ -232,7 +191,7 @@ std::string evidence_text(const Evidence& evidence, const std::string& model,
         out << "# reset by the server (ECONNRESET) after it announced the close\n";
     }
     out << "# the server's log for this connection:\n"
-        << server_log_for(server_log, evidence.port, evidence.port_use)
+        << server_log.lines_of(evidence.port, evidence.port_use)
         << "# '>' sent, '<' received, '!' event; bytes escaped (\\n \\r \\t \\\\ \\xHH)\n"
         << evidence.transcript;
     return out.str();
@@ -240,7 +199,7 @@ std::string evidence_text(const Evidence& evidence, const std::string& model,
 
 // Writes every kept transcript; prints the first few violations to stderr.
 void write_evidence(const std::vector<Evidence>& kept, const std::string& model,
-                    const Options& options, const std::string& server_log) {
+                    const Options& options, const ServerLog& server_log) {
     if (kept.empty()) {
         return;
     }
@@ -278,6 +237,26 @@ void print_summary(const std::string& model, const Figures& f, double seconds, s
     std::fflush(stdout);
 }
 
+// Resets after the server announced the close, by the reason it logged:
+// each is a close with unread input (RST instead of FIN), which the
+// server's lingering close is to remove.
+void report_resets(const std::string& model,
+                   const std::vector<std::pair<std::uint16_t, std::uint32_t>>& resets,
+                   const ServerLog& server_log, bool are_errors) {
+    ReasonCounts by_reason;
+    for (const auto& [port, use] : resets) {
+        ++by_reason[server_log.close_reason(port, use)];
+    }
+    std::string reasons;
+    for (const auto& [reason, count] : by_reason) {
+        reasons += (reasons.empty() ? "" : ", ") + reason + " " + std::to_string(count);
+    }
+    std::fprintf(
+        stderr, "soak %s: %zu connections reset by the server (after: %s); %s\n", model.c_str(),
+        resets.size(), reasons.c_str(),
+        are_errors ? "an error: --resets-are-errors on" : "not an error: --resets-are-errors off");
+}
+
 // ----- one model ----------------------------------------------------------------------------
 
 // Soaks one model. @return whether it passed.
@@ -304,17 +283,13 @@ bool soak_model(const Options& options, const std::string& model) {
     }
     const Figures& figures = driver.figures();
     print_summary(model, figures, took.count(), options.seed);
-    write_evidence(driver.evidence(), model, options, server.log());
+    const ServerLog server_log(server.log());
+    write_evidence(driver.evidence(), model, options, server_log);
     if (figures.violations > 0) {
         passed = false;
     }
     if (figures.resets > 0) {
-        std::fprintf(stderr,
-                     "soak %s: %llu connections reset by the server after it announced the close "
-                     "(%s)\n",
-                     model.c_str(), static_cast<unsigned long long>(figures.resets),
-                     options.resets_are_errors ? "an error: --resets-are-errors on"
-                                               : "not an error: --resets-are-errors off");
+        report_resets(model, driver.reset_connections(), server_log, options.resets_are_errors);
         passed = passed && !options.resets_are_errors;
     }
     return passed;

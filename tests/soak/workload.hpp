@@ -287,6 +287,10 @@ public:
     /// to close (the idler, the guesser after its last wrong key).
     [[nodiscard]] bool silent() const { return m_silent; }
 
+    /// Whether the script's lines already make the server close (the third
+    /// wrong key): lines sent after them must get no reply.
+    [[nodiscard]] bool closed_by_its_lines() const { return m_closed_by_its_lines; }
+
     /// The lines of the next step.
     std::vector<Line> next(const Checker& view) {
         switch (m_persona) {
@@ -392,6 +396,7 @@ private:
             lines.push_back(m_rng.chance(50) ? m_maker.ping() : m_maker.help());
         }
         m_silent = true;
+        m_closed_by_its_lines = true;
         return lines;
     }
 
@@ -455,6 +460,7 @@ private:
     std::size_t m_pool;
     std::uint64_t m_seq = 0;
     bool m_silent = false;
+    bool m_closed_by_its_lines = false;
 };
 
 }  // namespace soak
