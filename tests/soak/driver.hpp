@@ -52,6 +52,7 @@ struct DriverSettings {
     std::size_t name_pool = 150;   // customer names c0..; agents a0..
     std::size_t max_pending = 60;  // a client waits for replies past this many
     bool bursts = false;           // include the burster persona
+    bool lagging_readers = true;   // some clients read late, through a small buffer
     std::string agent_key;
     Limits limits;
     Milliseconds timeouts_ms{0};  // the longer of the server's two timeouts
@@ -157,8 +158,11 @@ private:
         bool finale_started = false;
         bool write_closed = false;  // hung up, or the server refused our bytes
         bool hang_up_when_sent = false;
-        std::string out;   // bytes not yet sent
-        std::string late;  // lines after QUIT, sent a little later
+        bool reset_by_send = false;   // send() saw ECONNRESET
+        bool lagging = false;         // reads late, through a 4 KiB receive buffer
+        Clock::time_point next_read;  // a lagging reader reads again from then
+        std::string out;              // bytes not yet sent
+        std::string late;             // lines after QUIT, sent a little later
         Clock::time_point late_at;
         std::vector<std::string> problems;  // the driver's own findings (timeouts)
     };
@@ -217,7 +221,8 @@ private:
         }
         const bool wants_write =
             !client.out.empty() && !client.write_closed && now >= client.next_write;
-        return static_cast<short>(POLLIN | (wants_write ? POLLOUT : 0));
+        const bool wants_read = now >= client.next_read;
+        return static_cast<short>((wants_read ? POLLIN : 0) | (wants_write ? POLLOUT : 0));
     }
 
     void on_ready(Client& client, short revents) {
@@ -299,6 +304,7 @@ private:
         client->script = std::make_unique<Script>(choose_persona(client->rng), client->rng,
                                                   *client->maker, m_settings.name_pool);
         client->finale = choose_finale(client->rng);
+        client->lagging = m_settings.lagging_readers && client->rng.chance(15);
         client->steps_left = client->rng.between(0, 24);
         client->next_step = client->next_write = client->last_progress = now;
         ++m_figures.connections;
@@ -308,8 +314,8 @@ private:
 
     Persona choose_persona(Rng& rng) const {
         const std::uint64_t roll = rng.next() % 100;
-        if (m_settings.bursts && roll == 0) {
-            return Persona::burster;
+        if (m_settings.bursts && roll < 2) {
+            return roll == 0 ? Persona::burster : Persona::firehose;
         }
         return roll < 50   ? Persona::customer
                : roll < 68 ? Persona::agent
@@ -336,6 +342,12 @@ private:
         }
         const int one = 1;
         ::setsockopt(client.fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+        if (client.lagging) {
+            // Set before connecting, so the window is small from the start:
+            // the server's replies then wait in its send queue, not ours.
+            const int small = 4096;
+            ::setsockopt(client.fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+        }
         sockaddr_in address{};
         address.sin_family = AF_INET;
         address.sin_port = htons(m_port);
@@ -368,7 +380,8 @@ private:
         client.port_use = ++m_port_uses[client.port];
         client.transcript->event("connected from local port " + std::to_string(client.port) +
                                  " as " + persona_name(client.script->persona()) + ", finale " +
-                                 finale_name(client.finale));
+                                 finale_name(client.finale) +
+                                 (client.lagging ? ", reading late" : ""));
     }
 
     void connect_failed(Client& client, int error) {
@@ -389,7 +402,8 @@ private:
         if (client.steps_left == 0) {
             return start_finale(client, client.finale, now);
         }
-        if (checker.pending() > m_settings.max_pending) {
+        if (checker.pending() > m_settings.max_pending &&
+            client.script->persona() != Persona::firehose) {
             return;  // a prompt reader with a bounded pipeline: wait for replies
         }
         --client.steps_left;
@@ -480,7 +494,10 @@ private:
         if (sent < 0) {
             if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
                 client.transcript->event(std::string("send failed: ") + std::strerror(errno));
-                client.write_closed = true;  // the reset or end shows when reading
+                client.write_closed = true;  // the end shows when reading
+                // send() took the reset's error, so recv() will say only "end of
+                // stream": remember that it was a reset.
+                client.reset_by_send = client.reset_by_send || errno == ECONNRESET;
             }
             return;
         }
@@ -493,7 +510,12 @@ private:
         }
     }
 
+    // A lagging reader reads once, then looks away for a moment: a client
+    // busy elsewhere, which still never lets its output reach the cap.
     void read_from(Client& client) {
+        if (client.lagging) {
+            client.next_read = Clock::now() + Milliseconds(client.rng.between(5, 100));
+        }
         char buffer[65536];
         for (int i = 0; i < 8; ++i) {
             const ssize_t count = ::recv(client.fd, buffer, sizeof buffer, 0);
@@ -502,10 +524,15 @@ private:
                 client.transcript->received(bytes);
                 client.checker->received(bytes);
                 client.last_progress = Clock::now();
+                if (client.lagging) {
+                    return;
+                }
                 continue;
             }
             if (count == 0) {
-                return finish(client, Ending::server_eof, false);
+                return finish(client,
+                              client.reset_by_send ? Ending::server_reset : Ending::server_eof,
+                              false);
             }
             if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) {
                 return;
@@ -578,8 +605,8 @@ private:
     }
 
     static const char* persona_name(Persona persona) {
-        static const char* const names[] = {"customer", "agent", "guesser",
-                                            "junk",     "idler", "burster"};
+        static const char* const names[] = {"customer", "agent",   "guesser", "junk",
+                                            "idler",    "burster", "firehose"};
         return names[static_cast<int>(persona)];
     }
     static const char* finale_name(Finale finale) {

@@ -29,6 +29,7 @@ enum class Persona {
     junk,      // never registers: garbage, refused commands, PING, HELP
     idler,     // registers and then says nothing until the idle timeout
     burster,   // pipelines thousands of HELPs at once (only with --bursts on)
+    firehose,  // keeps pipelining HELPs in runs of 100, never waiting (--bursts on)
 };
 
 /// How a soak client ends its connection when its script runs out.
@@ -306,6 +307,8 @@ public:
                 return idler();
             case Persona::burster:
                 return burster();
+            case Persona::firehose:
+                return firehose(view);
         }
         return {};
     }
@@ -429,6 +432,21 @@ private:
             lines.push_back(m_maker.help());
         }
         m_persona = Persona::customer;
+        return lines;
+    }
+
+    // Runs of 100 HELPs (500 bytes in, 48 KB of replies out) as fast as
+    // the steps come, reading all the time, up to 3000 unanswered: a server
+    // that writes between reads never holds 1 MiB for it; one that lets a
+    // big read's replies pile up unwritten does.
+    std::vector<Line> firehose(const Checker& view) {
+        std::vector<Line> lines;
+        if (registering(view, Role::customer, lines) || view.pending() > 3000) {
+            return lines;
+        }
+        for (std::size_t i = 100; i > 0; --i) {
+            lines.push_back(m_maker.help());
+        }
         return lines;
     }
 
