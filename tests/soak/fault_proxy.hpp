@@ -102,13 +102,14 @@ private:
                 fds.push_back({pair.server, events(pair.server_done, pair.to_server), 0});
             }
             ::poll(fds.data(), static_cast<nfds_t>(fds.size()), 10);
-            if (fds[0].revents != 0) {
-                accept_clients();
-            }
-            std::size_t i = 1;
-            for (auto it = m_pairs.begin(); it != m_pairs.end(); i += 2) {
+            // Pumped before accepting: the events are those of the pairs polled.
+            auto it = m_pairs.begin();
+            for (std::size_t i = 1; i < fds.size(); i += 2) {
                 const bool open = pump(*it, fds[i].revents, fds[i + 1].revents);
                 it = open ? std::next(it) : m_pairs.erase(it);
+            }
+            if (fds[0].revents != 0) {
+                accept_clients();
             }
         }
     }
