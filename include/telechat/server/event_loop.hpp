@@ -21,7 +21,9 @@
 
 #include "../hash_table.hpp"
 #include "../queue.hpp"
+#include "connection_log.hpp"
 #include "lingering_closes.hpp"
+#include "loop_inbox.hpp"
 #include "server.hpp"
 
 namespace telechat::server {
@@ -55,7 +57,8 @@ public:
           m_poller(m_backend.make_poller()),
           m_id(id),
           m_acceptor(acceptor),
-          m_read_buffer(read_buffer_bytes) {
+          m_read_buffer(read_buffer_bytes),
+          m_log(server.m_options.log) {
         if (m_acceptor) {
             m_poller.add(server.m_listener, detail::listener_token);
         }
@@ -72,12 +75,16 @@ public:
 
     // Called by another loop, inside desk work.
     void adopt(ConnectionId id, Handle handle) {
-        deliver_to_inbox([&] { m_new_connections.push(NewConnection{id, handle}); });
+        if (m_inbox.deliver_connection(id, handle)) {
+            wake();
+        }
     }
 
     // Called by another loop, inside desk work.
     void post_ready(ConnectionId id) {
-        deliver_to_inbox([&] { m_foreign_ready.push(id); });
+        if (m_inbox.deliver_ready(id)) {
+            wake();
+        }
     }
 
     void run() {
@@ -104,20 +111,10 @@ public:
     }
 
 private:
-    struct NewConnection {
-        ConnectionId id;
-        Handle handle;
-    };
     struct Connection {
         Handle handle{};
         bool watching_writes = false;
         bool announced = false;  // its registration was logged
-    };
-    // What a loop logs: recorded inside desk work, formatted and written after it.
-    struct LogEvent {
-        enum class Kind { accepted, agent, customer, closed } kind = Kind::accepted;
-        std::uint32_t slot = 0;
-        std::string detail;  // the peer, the name, or why it closed
     };
     // How a connection ends: gracefully (send all, then linger) or at once.
     enum class Closing { linger, abort };
@@ -256,7 +253,7 @@ private:
     }
 
     void welcome(Handle handle) {
-        std::string peer = m_server.logging() ? m_backend.peer_name(handle) : std::string();
+        std::string peer = m_log.enabled() ? m_backend.peer_name(handle) : std::string();
         Loop* owner = nullptr;
         try {
             Host host(m_server);
@@ -270,7 +267,7 @@ private:
         with_desk([&] {
             const ConnectionId id = m_server.m_desk.open(now);
             m_server.set_owner(id, owner);
-            record(LogEvent::Kind::accepted, id.slot, std::move(peer));
+            m_log.record(ConnectionLog::Kind::accepted, id.slot, std::move(peer));
             if (owner == this) {
                 own(id, handle);
             } else {
@@ -308,42 +305,16 @@ private:
         m_served_any = true;
     }
 
-    // Only the first hand-off into an empty inbox wakes the loop: it takes
-    // the whole inbox at once, and a wake-up is a system call on each side.
-    // None is lost: a hand-off that finds the inbox empty came after the
-    // loop's last take_inbox(), so that loop has still to see its wake-up.
-    template <class Push>
-    void deliver_to_inbox(Push push) {
-        bool was_empty = false;
-        {
-            const std::lock_guard<std::mutex> guard(m_inbox_mutex);
-            was_empty = m_new_connections.empty() && m_foreign_ready.empty();
-            push();
-        }
-        if (was_empty) {
-            wake();
-        }
-    }
-
-    // The inbox is double-buffered: the queues swap with these, which keep
-    // their capacity, so a hand-off allocates nothing in steady state.
     void take_inbox() {
-        Queue<NewConnection>& arrived = m_taken_connections;
-        Queue<ConnectionId>& ready = m_taken_ready;
-        {
-            const std::lock_guard<std::mutex> guard(m_inbox_mutex);
-            arrived.swap(m_new_connections);
-            ready.swap(m_foreign_ready);
-        }
-        if (arrived.empty() && ready.empty()) {
+        if (!m_inbox.take()) {
             return;
         }
         with_desk([&] {
-            for (; !arrived.empty(); arrived.pop()) {
+            for (auto& arrived = m_inbox.taken_connections(); !arrived.empty(); arrived.pop()) {
                 own(arrived.front().id, arrived.front().handle);
                 flush(arrived.front().id);
             }
-            for (; !ready.empty(); ready.pop()) {
+            for (auto& ready = m_inbox.taken_ready(); !ready.empty(); ready.pop()) {
                 if (m_server.m_desk.is_open(ready.front()) && owns(ready.front())) {
                     flush(ready.front());
                 }
@@ -399,9 +370,9 @@ private:
         }
         if (const std::optional<protocol::Role> role = m_server.m_desk.role_of(id)) {
             connection.announced = true;
-            record(
-                *role == protocol::Role::agent ? LogEvent::Kind::agent : LogEvent::Kind::customer,
-                id.slot, std::string(m_server.m_desk.name_of(id)));
+            m_log.record(*role == protocol::Role::agent ? ConnectionLog::Kind::agent
+                                                        : ConnectionLog::Kind::customer,
+                         id.slot, std::string(m_server.m_desk.name_of(id)));
         }
     }
 
@@ -457,7 +428,7 @@ private:
             m_poller.remove(connection.handle);
             m_backend.close(connection.handle);
         }
-        record(LogEvent::Kind::closed, id.slot, std::string(why));
+        m_log.record(ConnectionLog::Kind::closed, id.slot, std::string(why));
         m_server.m_desk.close(id, m_backend.now());
     }
 
@@ -542,42 +513,14 @@ private:
         close_expired_lingering(std::numeric_limits<UnixMillis>::max());
     }
 
-    // ----- the desk and the log -------------------------------------------------------
+    // ----- the desk ---------------------------------------------------------------------
 
     // Desk work goes through the model's guard; the log lines it recorded
     // are formatted and written after the guard is released.
     template <class Work>
     void with_desk(const Work& work) {
         m_server.m_desk_guard.with_desk(work);
-        write_log();
-    }
-
-    void record(typename LogEvent::Kind kind, std::uint32_t slot, std::string detail) {
-        if (m_server.logging()) {
-            m_log_events.push_back(LogEvent{kind, slot, std::move(detail)});
-        }
-    }
-
-    void write_log() {
-        for (const LogEvent& event : m_log_events) {
-            m_server.log(format(event));
-        }
-        m_log_events.clear();
-    }
-
-    [[nodiscard]] static std::string format(const LogEvent& event) {
-        const std::string number = "#" + std::to_string(event.slot);
-        switch (event.kind) {
-            case LogEvent::Kind::accepted:
-                return "accepted " + number + " from " + event.detail;
-            case LogEvent::Kind::agent:
-                return "registered " + number + " as agent " + event.detail;
-            case LogEvent::Kind::customer:
-                return "registered " + number + " as customer " + event.detail;
-            case LogEvent::Kind::closed:
-                break;
-        }
-        return "closed " + number + " (" + event.detail + ")";
+        m_log.write();
     }
 
     Server& m_server;
@@ -588,12 +531,8 @@ private:
     std::vector<char> m_read_buffer;
     HashTable<std::uint64_t, Connection> m_connections;
     LingeringCloses<Handle> m_lingering;
-    std::vector<LogEvent> m_log_events;
-    std::mutex m_inbox_mutex;
-    Queue<NewConnection> m_new_connections;
-    Queue<ConnectionId> m_foreign_ready;
-    Queue<NewConnection> m_taken_connections;
-    Queue<ConnectionId> m_taken_ready;
+    LoopInbox<Handle> m_inbox;
+    ConnectionLog m_log;
     std::atomic<bool> m_finished{false};
     bool m_served_any = false;
     bool m_shutdown_started = false;

@@ -180,7 +180,6 @@ private:
         std::thread thread;  // empty for a loop run on a caller's thread
     };
 
-    [[nodiscard]] bool logging() const noexcept { return static_cast<bool>(m_options.log); }
     void log(std::string_view line) const {
         if (m_options.log) {
             m_options.log(line);
