@@ -67,9 +67,12 @@ public:
     [[nodiscard]] LoopId id() const noexcept { return m_id; }
     void wake() noexcept { m_poller.wake(); }
     [[nodiscard]] bool finished() const noexcept { return m_finished.load(); }
+    // Only the loop's own thread calls this. The count goes up first, so a
+    // reaper that sees the loop finished never subtracts before it is added.
     void mark_finished() noexcept {
-        if (!m_finished.exchange(true)) {
+        if (!m_finished.load()) {
             m_server.m_finished_loops.fetch_add(1);
+            m_finished.store(true);
         }
     }
 
@@ -119,7 +122,7 @@ private:
     // How a connection ends: gracefully (send all, then linger) or at once.
     enum class Closing { linger, abort };
 
-    static constexpr std::size_t read_buffer_bytes = 64 * 1024;
+    static constexpr std::size_t read_buffer_bytes = std::size_t{64} * 1024;
     static constexpr UnixMillis tick_ms = 250;
     static constexpr std::size_t accepts_per_turn = 64;
     static constexpr std::size_t drains_per_turn = 4;

@@ -243,24 +243,27 @@ private:
         }
     }
 
+    // A finished loop's thread is joined before the loop is freed: the
+    // thread still touches its loop for a moment after saying it finished.
     std::size_t remove_finished_loops() {
         if (m_finished_loops.load() == 0) {
             return 0;
         }
-        std::vector<std::thread> finished;
+        std::vector<std::pair<LoopId, std::thread>> finished;
         {
             const std::lock_guard<std::mutex> guard(m_loops_mutex);
-            for (std::size_t i = 0; i < m_loops.size();) {
-                if (m_loops[i].thread.joinable() && m_loops[i].loop->finished()) {
-                    finished.push_back(std::move(m_loops[i].thread));
-                    erase_slot(m_loops[i].loop->id());
-                } else {
-                    ++i;
+            for (LoopSlot& slot : m_loops) {
+                if (slot.thread.joinable() && slot.loop->finished()) {
+                    finished.emplace_back(slot.loop->id(), std::move(slot.thread));
                 }
             }
         }
-        for (std::thread& thread : finished) {
-            thread.join();  // its loop has ended: this returns at once
+        for (auto& entry : finished) {
+            entry.second.join();  // its loop has ended: this returns at once
+        }
+        const std::lock_guard<std::mutex> guard(m_loops_mutex);
+        for (const auto& entry : finished) {
+            erase_slot(entry.first);
         }
         m_finished_loops.fetch_sub(finished.size());
         return finished.size();

@@ -37,7 +37,7 @@ struct MemoryFaults {
     std::size_t max_write_chunk = SIZE_MAX;
     /// @brief How many unread bytes one direction of a connection holds
     ///        before writes would block.
-    std::size_t pipe_capacity = 256 * 1024;
+    std::size_t pipe_capacity = std::size_t{256} * 1024;
 };
 
 /**
