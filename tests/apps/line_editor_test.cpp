@@ -1,10 +1,14 @@
 // The line editor of telechat-client without a terminal: key sequences go
 // in as the bytes a terminal sends, the line, the cursor and the drawing
-// come out.
+// come out. And the history file, the editor's only I/O, kept apart.
 #include "../../apps/client/line_editor.hpp"
+#include "../../apps/client/history_file.hpp"
 
 #include <catch2/catch.hpp>
 
+#include <stdlib.h>
+
+#include <filesystem>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -405,4 +409,22 @@ TEST_CASE("line editor: a prompt wider than the terminal is cut, the cursor stay
     const Rendering drawn = editor.render("a-very-long-prompt> ", 10);
     CHECK(display_width(drawn.bytes.substr(1, drawn.bytes.find('\x1b') - 1)) <= 10);
     CHECK(drawn.cursor_column < 10);
+}
+
+TEST_CASE("history file: appended line by line, read back bounded, private to its owner",
+          "[client][editor]") {
+    char directory[] = "/tmp/telechat-history-XXXXXX";
+    REQUIRE(::mkdtemp(directory) != nullptr);
+    const std::filesystem::path path = std::filesystem::path(directory) / "telechat" / "history";
+    CHECK(read_history_file(path, 10).empty());  // no file yet
+    for (const char* line : {"one", "two", "three"}) {
+        REQUIRE(append_history_line(path, line));
+    }
+    CHECK((std::filesystem::status(path).permissions() & std::filesystem::perms::all) ==
+          (std::filesystem::perms::owner_read | std::filesystem::perms::owner_write));
+    CHECK(read_history_file(path, 10) == std::vector<std::string>{"one", "two", "three"});
+    CHECK(read_history_file(path, 2) == std::vector<std::string>{"two", "three"});
+    REQUIRE(rewrite_history_file(path, {"three"}));
+    CHECK(read_history_file(path, 10) == std::vector<std::string>{"three"});
+    std::filesystem::remove_all(directory);
 }
