@@ -8,11 +8,13 @@
 #include <telechat/protocol/command.hpp>
 #include <telechat/protocol/error_code.hpp>
 
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <variant>
+#include <vector>
 
 namespace client_app {
 
@@ -71,6 +73,23 @@ using Action = std::variant<SendLine, ShowHelp, WaitForPush, Pause, InputProblem
            "//<text>                send a message that starts with /\n"
            "/help                   this list\n"
            "/quit                   leave (Ctrl-D on an empty line too)\n";
+}
+
+/// @brief The slash commands of a role, as help_text() lists them (for Tab completion).
+/// @param role the user's role.
+/// @return "/msg", "/m", ... in the order of the help text.
+[[nodiscard]] inline std::vector<std::string> command_names(std::optional<Role> role) {
+    std::vector<std::string> names;
+    const std::string text = help_text(role);
+    std::string_view rest = text;
+    while (!rest.empty()) {
+        const std::string_view line = rest.substr(0, rest.find('\n'));
+        rest.remove_prefix(std::min(rest.size(), line.size() + 1));
+        if (line.starts_with('/') && !line.starts_with("//")) {
+            names.emplace_back(line.substr(0, line.find(' ')));
+        }
+    }
+    return names;
 }
 
 namespace detail {

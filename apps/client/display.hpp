@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "commands.hpp"
-#include "terminal.hpp"
+#include "display_width.hpp"
 
 namespace client_app {
 
@@ -53,17 +53,15 @@ public:
         for (const auto& row : m_rows) {
             widths.resize(std::max(widths.size(), row.size()));
             for (std::size_t i = 0; i < row.size(); ++i) {
-                widths[i] = std::max(widths[i], columns(row[i]));
+                widths[i] = std::max(widths[i], display_width(row[i]));
             }
         }
         std::vector<std::string> out;
         for (const auto& row : m_rows) {
             std::string line = "  ";
             for (std::size_t i = 0; i < row.size(); ++i) {
-                line += row[i];
-                if (i + 1 < row.size()) {
-                    line.append(widths[i] - columns(row[i]) + 2, ' ');
-                }
+                // Padded by columns, not bytes: a CJK name takes two per character.
+                line += i + 1 < row.size() ? pad_to_columns(row[i], widths[i] + 2) : row[i];
             }
             out.push_back(std::move(line));
         }

@@ -27,6 +27,8 @@
 
 #include "commands.hpp"
 #include "display.hpp"
+#include "history_file.hpp"
+#include "line_editor.hpp"
 #include "terminal.hpp"
 
 namespace {
@@ -307,10 +309,39 @@ private:
             m_session.role() == Role::agent
                 ? "you are an agent; customers will be assigned to you. /help lists the commands"
                 : "type a message and press Enter; /help lists the commands, /quit leaves")});
+        start_editor();
         enter_raw_mode();
         m_raw = true;
         update_prompt();
-        write_all(STDOUT_FILENO, m_editor.redraw(terminal_width()));
+        redraw();
+    }
+
+    // Completion from what the client knows; the lines of earlier sessions.
+    void start_editor() {
+        m_editor.set_completion_source(
+            [this](std::string_view, bool first_word) { return completions(first_word); });
+        m_history_path = default_history_path();
+        if (m_history_path && std::getenv("TELECHAT_NO_HISTORY") == nullptr) {
+            const auto lines = read_history_file(*m_history_path, LineEditor::max_history_lines);
+            m_editor.load_history(lines);
+            rewrite_history_file(*m_history_path, lines);  // so that the file stays bounded
+        } else {
+            m_history_path.reset();
+        }
+    }
+
+    // The slash commands as the first word; after it (or as a plain first
+    // word) the names of the people this user talks to.
+    std::vector<std::string> completions(bool first_word) const {
+        std::vector<std::string> words = m_session.customers();
+        if (!m_session.agent().empty()) {
+            words.push_back(m_session.agent());
+        }
+        if (first_word) {
+            const auto commands = command_names(m_session.role());
+            words.insert(words.end(), commands.begin(), commands.end());
+        }
+        return words;
     }
 
     // ---- the loop ----
@@ -558,17 +589,31 @@ private:
             case LineEditor::Outcome::end_of_input:
                 quit();
                 return;
-            case LineEditor::Outcome::line_ready: {
-                const std::string line = m_editor.take_line();
-                write_all(STDOUT_FILENO, std::string(LineEditor::clear_line));
-                if (!line.empty()) {
-                    print({"> " + printable(line)});  // what was typed stays on screen
-                }
-                act_on(line);
+            case LineEditor::Outcome::show_candidates:
+                print({join(m_editor.candidates(), "  ")});
+                return;
+            case LineEditor::Outcome::line_ready:
+                send_typed_line();
                 break;
-            }
         }
-        write_all(STDOUT_FILENO, m_editor.redraw(terminal_width()));
+        redraw();
+    }
+
+    void send_typed_line() {
+        const bool secret = m_settings.key && !m_settings.key->empty() &&
+                            m_editor.line().find(*m_settings.key) != std::string::npos;
+        if (secret) {
+            m_editor.mark_secret();  // the key, typed by mistake: never in a history
+        }
+        const std::string line = m_editor.take_line();
+        if (m_history_path && !secret && !telechat::detail::only_spaces(line)) {
+            append_history_line(*m_history_path, line);
+        }
+        write_all(STDOUT_FILENO, std::string(LineEditor::clear_line));
+        if (!line.empty()) {
+            print({"> " + printable(line)});  // what was typed stays on screen
+        }
+        act_on(line);
     }
 
     void quit() {
@@ -587,15 +632,25 @@ private:
         }
         if (m_raw) {
             update_prompt();
-            text = std::string(LineEditor::clear_line) + text + m_editor.redraw(terminal_width());
+            text = std::string(LineEditor::clear_line) + text + drawn_line();
         }
         write_all(STDOUT_FILENO, text);
     }
 
     void redraw() {
         if (m_raw) {
-            write_all(STDOUT_FILENO, m_editor.redraw(terminal_width()));
+            write_all(STDOUT_FILENO, drawn_line());
         }
+    }
+
+    std::string drawn_line() { return m_editor.render(m_prompt, terminal_width()).bytes; }
+
+    static std::string join(const std::vector<std::string>& words, std::string_view separator) {
+        std::string text;
+        for (const std::string& word : words) {
+            text += (text.empty() ? "" : std::string(separator)) + printable(word);
+        }
+        return text;
     }
 
     void update_prompt() {
@@ -612,7 +667,7 @@ private:
         } else {
             prompt += " (" + std::to_string(customers.size()) + " customers)";
         }
-        m_editor.set_prompt(printable(prompt) + "> ");
+        m_prompt = printable(prompt) + "> ";
     }
 
     struct ActiveWait {
@@ -625,6 +680,8 @@ private:
     Display m_display;
     Session m_session;
     LineEditor m_editor;
+    std::string m_prompt;
+    std::optional<std::filesystem::path> m_history_path;  // none: history not kept in a file
     int m_socket = -1;
     std::string m_output;  // bytes not yet sent to the server
     std::string m_input;   // a script's lines not yet acted on

@@ -113,3 +113,10 @@ TEST_CASE("explain_error says what went wrong in words, with the name in questio
     }
     CHECK_FALSE(telechat::protocol::from_wire_name("name_taken").has_value());  // exact, upper case
 }
+
+TEST_CASE("command_names: the slash commands of a role, read from the help text",
+          "[client][commands]") {
+    CHECK(command_names(Role::customer) == std::vector<std::string>{"/help", "/quit"});
+    CHECK(command_names(Role::agent) ==
+          std::vector<std::string>{"/msg", "/m", "/list", "/hist", "/end", "/help", "/quit"});
+}

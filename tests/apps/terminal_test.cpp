@@ -1,8 +1,9 @@
 // telechat-client in a real pseudo-terminal: tmux runs a shell, the test
 // types into it and reads the screen back. It checks the prompts for what
 // the command line left out (the key without echo), that a message arriving
-// while a line is half typed leaves that line intact, and that Ctrl-C gives
-// the terminal back exactly as it was.
+// while a line is half typed leaves that line and its cursor intact, the
+// editor's keys (arrows, Home/End, Up, Tab), and that Ctrl-C gives the
+// terminal back exactly as it was.
 #include <catch2/catch.hpp>
 
 #include <unistd.h>
@@ -45,14 +46,16 @@ std::string run(const std::string& command) {
 }
 
 // A tmux server of our own (its own socket), running one shell in an 100x30
-// window; killed, with everything in it, when the test ends.
+// window; killed, with everything in it, when the test ends. The client's
+// history file goes to `state_directory`, not the user's.
 class Tmux {
 public:
-    Tmux() {
-        const std::string started =
-            run(tmux() + " new-session -d -s main -x 100 -y 30 " +
-                shell_quoted("env -u TELECHAT_AGENT_KEY PS1='$ ' bash --norc --noprofile") +
-                " 2>&1 && echo started");
+    explicit Tmux(const std::string& state_directory) {
+        const std::string shell =
+            "env -u TELECHAT_AGENT_KEY XDG_STATE_HOME=" + shell_quoted(state_directory) +
+            " PS1='$ ' bash --norc --noprofile";
+        const std::string started = run(tmux() + " new-session -d -s main -x 100 -y 30 " +
+                                        shell_quoted(shell) + " 2>&1 && echo started");
         if (!contains(started, "started")) {
             FAIL("tmux could not start (is Debian's tmux installed?): " << started);
         }
@@ -69,6 +72,12 @@ public:
     void press(const std::string& key_name) { run(tmux() + " send-keys -t main " + key_name); }
 
     [[nodiscard]] std::string screen() const { return run(tmux() + " capture-pane -p -t main"); }
+
+    // The cursor's column, 0 = the first.
+    [[nodiscard]] std::string cursor_column() const {
+        const std::string column = run(tmux() + " display-message -p -t main '#{cursor_x}'");
+        return column.substr(0, column.find('\n'));
+    }
 
     // The last line of the screen that is not empty.
     [[nodiscard]] std::string last_line() const {
@@ -121,7 +130,7 @@ TEST_CASE(
     REQUIRE(::mkdtemp(directory_template) != nullptr);
     const std::string settings_file = std::string(directory_template) + "/stty";
 
-    Tmux terminal;
+    Tmux terminal(directory_template);
     REQUIRE(terminal.shows("$"));
     terminal.type("stty -g > " + settings_file + "; " + client_path + " --port " + port);
     terminal.press("Enter");
@@ -161,6 +170,53 @@ TEST_CASE(
     REQUIRE(terminal.shows("[ok] message received"));
     CHECK(terminal.last_line_is("sam to ana>"));
 
+    // Left and an insertion mid-line; Home and End.
+    terminal.type("helo world");
+    for (int i = 0; i < 7; ++i) {
+        terminal.press("Left");
+    }
+    terminal.type("l");
+    REQUIRE(terminal.last_line_is("sam to ana> hello world"));
+    terminal.press("Home");
+    terminal.type("[");
+    terminal.press("End");
+    terminal.type("]");
+    REQUIRE(terminal.last_line_is("sam to ana> [hello world]"));
+    terminal.press("Enter");
+    REQUIRE(ana->wait_stdout_line("msg sam [hello world]"));
+
+    // Up recalls the last line sent; Ctrl-U clears it again.
+    terminal.press("Up");
+    REQUIRE(terminal.last_line_is("sam to ana> [hello world]"));
+    terminal.press("C-u");
+    REQUIRE(terminal.last_line_is("sam to ana>"));
+
+    // A push while the cursor is mid-line keeps the line and the cursor.
+    terminal.type("abcdef");
+    for (int i = 0; i < 3; ++i) {
+        terminal.press("Left");
+    }
+    REQUIRE(eventually([&] { return terminal.cursor_column() == "15"; }));
+    ana->write_stdin("ping from ana\n");
+    REQUIRE(terminal.shows("[msg] ana: ping from ana"));
+    CHECK(terminal.last_line_is("sam to ana> abcdef"));
+    CHECK(terminal.cursor_column() == "15");
+    terminal.type("X");
+    REQUIRE(terminal.last_line_is("sam to ana> abcXdef"));
+    terminal.press("C-u");
+    terminal.press("C-k");
+
+    // Tab completes a slash command, then a customer's name.
+    terminal.type("/ms");
+    terminal.press("Tab");
+    terminal.type("a");
+    terminal.press("Tab");
+    terminal.type("done");
+    REQUIRE(terminal.last_line_is("sam to ana> /msg ana done"));
+    terminal.press("Enter");
+    REQUIRE(ana->wait_stdout_line("msg sam done"));
+    CHECK(terminal.last_line_is("sam to ana>"));
+
     terminal.press("C-c");
     REQUIRE(terminal.last_line_is("$"));
     terminal.type("stty -g | cmp -s - " + settings_file + " && echo TERMINAL-RESTORED");
@@ -169,6 +225,12 @@ TEST_CASE(
 
     ana->close_stdin();
     CHECK(ana->wait_exit());
+    const std::string history_file = std::string(directory_template) + "/telechat/history";
+    const std::string history = run("cat " + shell_quoted(history_file));
+    CHECK(contains(history, "[hello world]\n"));  // kept for the next session
+    CHECK_FALSE(contains(history, key));
+    std::remove(history_file.c_str());
+    ::rmdir((std::string(directory_template) + "/telechat").c_str());
     std::remove(settings_file.c_str());
     ::rmdir(directory_template);
 }
