@@ -261,10 +261,13 @@ private:
         try {
             Host host(m_server);
             owner = &m_server.loop_named(m_server.m_threading.place_connection(host, m_id));
-        } catch (const std::system_error& error) {
-            return refuse(handle, peer, error.what());  // no thread for one more client
-        } catch (const std::bad_alloc& error) {
-            return refuse(handle, peer, error.what());
+        } catch (const std::system_error&) {
+            // No thread or descriptor for one more client. (The exception is
+            // not inspected: with the process out of descriptors, even
+            // UBSan's check of a member call on it fails.)
+            return refuse(handle, peer);
+        } catch (const std::bad_alloc&) {
+            return refuse(handle, peer);
         }
         const UnixMillis now = m_backend.now();
         with_desk([&] {
@@ -282,9 +285,9 @@ private:
 
     // Refuses a client the model could not place, and backs off as for
     // EMFILE instead of letting run() die.
-    void refuse(Handle handle, const std::string& peer, const char* why) {
+    void refuse(Handle handle, const std::string& peer) {
         m_backend.close(handle);
-        m_server.log("refused " + peer + ": cannot place it (" + why + "); pausing accepts");
+        m_server.log("refused " + peer + ": no thread or descriptor to serve it; pausing accepts");
         pause_listening();
     }
 
