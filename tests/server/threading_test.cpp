@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -351,4 +352,43 @@ TEMPLATE_TEST_CASE(
     }
     CHECK(resets >= 1);
     f.finish();
+}
+
+TEST_CASE(
+    "a memory server stops though its clock stands still and a closed client keeps its end "
+    "open",
+    "[server][threading][linger][shutdown]") {
+    // The memory network's clock moves only by hand; stop() must not wait
+    // for it (the lingering connection closes after one quiet wait).
+    auto network = std::make_shared<MemoryNetwork>();
+    ServerOptions options;
+    options.endpoint.port = 0;
+    options.desk.agent_key = std::string(agent_key);
+    Server<MemoryBackend, telechat::server::SingleReactor> server(MemoryBackend(network), options);
+    server.listen();
+    std::mutex mutex;
+    std::condition_variable changed;
+    bool returned = false;
+    std::thread serving([&] {
+        server.run();
+        const std::lock_guard<std::mutex> guard(mutex);
+        returned = true;
+        changed.notify_all();
+    });
+    MemoryClient bob("bob", network, server.port());
+    bob.send("CONNECT CUSTOMER bob\r\nQUIT\r\n");
+    bob.expect_lines({"+OK welcome bob", "QUEUED 1", "+OK bye"});
+    bob.expect_eof();  // the server lingers; bob keeps its end open
+    server.stop();
+    {
+        std::unique_lock<std::mutex> lock(mutex);
+        const bool in_time =
+            changed.wait_for(lock, std::chrono::seconds(10), [&] { return returned; });
+        if (!in_time) {
+            lock.unlock();
+            network->advance_clock(Millis(60'000));  // unblock it, then fail
+        }
+        CHECK(in_time);
+    }
+    serving.join();
 }

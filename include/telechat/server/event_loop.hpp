@@ -98,7 +98,11 @@ public:
             if (done()) {
                 break;
             }
-            const std::size_t count = m_poller.wait(events, wait_ms(next));
+            const int timeout = wait_ms(next);
+            const std::size_t count = m_poller.wait(events, timeout);
+            if (count == 0 && (timeout < 0 || timeout >= shutdown_quiet_ms)) {
+                m_waited_in_quiet = true;  // a whole quiet period, by the poller's clock
+            }
             for (std::size_t i = 0; i < count; ++i) {
                 handle_event(events[i]);
             }
@@ -453,15 +457,22 @@ private:
             return false;
         }
         m_backend.shutdown_sending(handle);
-        m_lingering_heard_at = m_backend.now();
+        heard_from_lingering();
         m_lingering.add(token, handle, m_lingering_heard_at + m_server.m_options.linger_ms);
         return true;
     }
 
+    void heard_from_lingering() {
+        m_lingering_heard_at = m_backend.now();
+        m_waited_in_quiet = false;
+    }
+
     // Whether no lingering connection of this loop has started or sent
-    // anything for shutdown_quiet_ms.
+    // anything for shutdown_quiet_ms, or a whole wait (at most that long,
+    // see wait_ms()) has passed with nothing at all. The second half keeps
+    // a clock that only a test moves (MemoryNetwork) from holding up a stop.
     [[nodiscard]] bool lingering_is_quiet() const {
-        return m_backend.now() - m_lingering_heard_at >= shutdown_quiet_ms;
+        return m_waited_in_quiet || m_backend.now() - m_lingering_heard_at >= shutdown_quiet_ms;
     }
 
     // Reads and discards what a lingering connection still sends, a
@@ -479,7 +490,7 @@ private:
             if (result.status != IoStatus::ok) {
                 return end_lingering(token);
             }
-            m_lingering_heard_at = m_backend.now();
+            heard_from_lingering();
         }
     }
 
@@ -559,6 +570,7 @@ private:
     bool m_listener_paused = false;
     UnixMillis m_shutdown_deadline = 0;
     UnixMillis m_lingering_heard_at = 0;  // when a lingering connection last started or sent
+    bool m_waited_in_quiet = false;       // a wait since then ended with no event
     UnixMillis m_resume_accepting_at = 0;
     UnixMillis m_next_tick = 0;
 };
