@@ -321,6 +321,9 @@ TEST_CASE("in a terminal: who said what, the ack as a mark, colour, and endings 
     customer.type("ana");
     customer.press("Enter");
     REQUIRE(customer.shows("[queue] you are number 1 in the waiting line"));
+    customer.type("anyone there?");  // kept by the server for the agent to come
+    customer.press("Enter");
+    REQUIRE(customer.shows_message("ana → your agent: anyone there? ✓"));
 
     // --name given: the address is the default, not asked (as in the README).
     const std::string agent_line =
@@ -331,6 +334,7 @@ TEST_CASE("in a terminal: who said what, the ack as a mark, colour, and endings 
     REQUIRE(agent.shows("[assigned] new customer: ana"));
     CHECK_FALSE(contains(agent.screen(), "server address"));
     REQUIRE(customer.shows("[assigned] sam is your agent"));
+    REQUIRE(agent.shows_message("ana → sam: anyone there?"));
 
     customer.type("hello sam");
     customer.press("Enter");
@@ -343,6 +347,10 @@ TEST_CASE("in a terminal: who said what, the ack as a mark, colour, and endings 
     CHECK_FALSE(contains(customer.screen(), "message received"));
     CHECK_FALSE(contains(agent.screen(), "message received"));
     CHECK_FALSE(contains(agent.screen(), "> hi ana"));  // the message line replaces the echo
+    agent.type("/msg bob are you there?");              // refused: the mark, then the reason
+    agent.press("Enter");
+    REQUIRE(agent.shows_message("sam → bob: are you there? ✗"));
+    REQUIRE(agent.shows("[error] nobody called bob is connected"));
     // Colour in the customer's terminal; none at all under NO_COLOR.
     CHECK(contains(customer.screen_with_escapes(), "\x1b["));
     CHECK_FALSE(contains(agent.screen_with_escapes(), "\x1b["));
