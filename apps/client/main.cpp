@@ -434,8 +434,10 @@ private:
             if (reply.ok) {
                 on_registered();
             } else if (!retry_registration(reply)) {
-                // The server's QUIT, if it sent one, is still to be shown.
-                return m_session.closing() ? std::nullopt : std::optional<int>(exit_refused);
+                // A person is still to be shown the server's QUIT, if it sent
+                // one; a script ends at the refusal, as it always has.
+                const bool show_quit = m_interactive && m_session.closing();
+                return show_quit ? std::nullopt : std::optional<int>(exit_refused);
             }
         }
         return std::nullopt;
