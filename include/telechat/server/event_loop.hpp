@@ -128,6 +128,7 @@ private:
     static constexpr std::size_t drains_per_turn = 4;
     static constexpr UnixMillis accept_pause_ms = 100;
     static constexpr UnixMillis shutdown_grace_ms = 2000;
+    static constexpr UnixMillis shutdown_quiet_ms = 250;
     static constexpr UnixMillis longest_wait_ms = 60'000;
 
     // ----- the loop's turns ---------------------------------------------------------
@@ -139,10 +140,12 @@ private:
         if (!m_shutdown_started) {
             begin_shutdown();
         }
-        if (m_connections.empty()) {
-            // Shutting down, a lingering connection is closed as soon as
-            // nothing it sent is left unread: the server does not wait for
-            // clients that keep their end open after the QUIT.
+        if (m_connections.empty() && lingering_is_quiet()) {
+            // Shutting down, lingering connections are closed once they have
+            // been quiet for a moment and nothing they sent is left unread:
+            // the server does not wait the whole grace for clients that keep
+            // their end open after the QUIT, and a client still sending its
+            // last lines is not answered with a reset.
             for (const std::uint64_t token : m_lingering.tokens()) {
                 drain_lingering(token, true);
             }
@@ -167,6 +170,9 @@ private:
         }
         if (m_shutdown_started) {
             deadline = std::min(deadline, m_shutdown_deadline);
+            if (!m_lingering.empty()) {
+                deadline = std::min(deadline, m_lingering_heard_at + shutdown_quiet_ms);
+            }
         }
         if (deadline == std::numeric_limits<UnixMillis>::max()) {
             return next.wait_ms;
@@ -447,8 +453,15 @@ private:
             return false;
         }
         m_backend.shutdown_sending(handle);
-        m_lingering.add(token, handle, m_backend.now() + m_server.m_options.linger_ms);
+        m_lingering_heard_at = m_backend.now();
+        m_lingering.add(token, handle, m_lingering_heard_at + m_server.m_options.linger_ms);
         return true;
+    }
+
+    // Whether no lingering connection of this loop has started or sent
+    // anything for shutdown_quiet_ms.
+    [[nodiscard]] bool lingering_is_quiet() const {
+        return m_backend.now() - m_lingering_heard_at >= shutdown_quiet_ms;
     }
 
     // Reads and discards what a lingering connection still sends, a
@@ -466,6 +479,7 @@ private:
             if (result.status != IoStatus::ok) {
                 return end_lingering(token);
             }
+            m_lingering_heard_at = m_backend.now();
         }
     }
 
@@ -544,6 +558,7 @@ private:
     bool m_shutdown_started = false;
     bool m_listener_paused = false;
     UnixMillis m_shutdown_deadline = 0;
+    UnixMillis m_lingering_heard_at = 0;  // when a lingering connection last started or sent
     UnixMillis m_resume_accepting_at = 0;
     UnixMillis m_next_tick = 0;
 };
