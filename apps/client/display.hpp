@@ -10,10 +10,13 @@
 #include <algorithm>
 #include <cstdint>
 #include <ctime>
+#include <deque>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
+#include "chat_lines.hpp"
 #include "commands.hpp"
 #include "display_width.hpp"
 
@@ -81,30 +84,47 @@ inline std::string local_time(std::uint64_t unix_ms) {
     return text;
 }
 
-// Turns events into the lines the user sees.
+// Turns events into the lines the user sees. For a person it follows the
+// conversation as it shows it (the agent, the wrong keys, the messages sent
+// and not yet acknowledged), so that its sentences can say who and why.
 class Display {
 public:
-    explicit Display(bool for_script) : m_script(for_script) {}
+    explicit Display(bool for_script, bool colour = false)
+        : m_script(for_script), m_paint(colour && !for_script) {}
 
     [[nodiscard]] bool for_script() const noexcept { return m_script; }
 
-    // `role` is the user's: an assignment reads differently for an agent.
-    [[nodiscard]] std::vector<std::string> show(const Event& event,
-                                                std::optional<Role> role) const {
+    // The session gives the user's role (an assignment reads differently for
+    // an agent) and name; the events are shown in the order they came.
+    [[nodiscard]] std::vector<std::string> show(const Event& event, const Session& session) {
         if (const auto* reply = std::get_if<Reply>(&event)) {
+            if (!m_script && reply->request == CommandKind::msg) {
+                return sent_line(*reply, session.name());
+            }
+            if (!reply->ok && reply->code == telechat::protocol::ErrorCode::auth_failed) {
+                ++m_wrong_keys;
+            }
             return reply->ok ? success(*reply) : std::vector<std::string>{failure(*reply)};
         }
         if (const auto* push = std::get_if<Push>(&event)) {
-            return {pushed(*push, role)};
+            return {m_script ? pushed(*push, session.role()) : told(*push, session)};
         }
         const auto& line = std::get<telechat::client::Unrecognized>(event).line;
         return {labelled("unknown", "?", printable(line))};
     }
 
+    // A message just sent: a person sees it once the server's reply says
+    // whether it arrived, marked, instead of a line of its own for `+OK`.
+    void sent(std::string text) {
+        if (!m_script) {
+            m_unacknowledged.push_back(printable(text));
+        }
+    }
+
     // A problem found by the client itself, before anything was sent.
     [[nodiscard]] std::string problem(std::string_view message) const {
         return m_script ? "error CLIENT " + std::string(message)
-                        : "[error] " + std::string(message);
+                        : m_paint.bad("[error] " + std::string(message));
     }
 
     // A note from the client (how to use it), never in a script's output.
@@ -125,7 +145,50 @@ private:
         if (m_script) {
             return "error " + printable(reply.code_word) + " " + explain_error(reply);
         }
-        return "[error] " + printable(explain_error(reply));
+        // A name with a space reaches the server as two arguments; a person
+        // needs to hear what a name may be, not how CONNECT counts words.
+        const bool name_of_two_words = reply.request == CommandKind::connect &&
+                                       reply.code == telechat::protocol::ErrorCode::bad_args;
+        return m_paint.bad("[error] " +
+                           (name_of_two_words ? name_rule : printable(explain_error(reply))));
+    }
+
+    // `+OK message received` or a refusal, shown on the line of the message sent.
+    [[nodiscard]] std::vector<std::string> sent_line(const Reply& reply, const std::string& me) {
+        std::string text;
+        if (!m_unacknowledged.empty()) {
+            text = std::move(m_unacknowledged.front());
+            m_unacknowledged.pop_front();
+        }
+        const std::string to = reply.target.empty() ? "your agent" : printable(reply.target);
+        std::string line =
+            message_line(m_paint, std::time(nullptr), printable(me), printable(me), to, text);
+        if (reply.ok) {
+            return {line + " " + m_paint.dim(delivered_mark)};
+        }
+        return {line + " " + m_paint.bad(refused_mark), failure(reply)};
+    }
+
+    // A push, in words for a person.
+    [[nodiscard]] std::string told(const Push& push, const Session& session) {
+        const std::string name = printable(push.name);
+        if (push.kind == PushKind::msg) {
+            const std::string me = printable(session.name());
+            return message_line(m_paint, std::time(nullptr), me, name, me, printable(push.text));
+        }
+        if (push.kind == PushKind::quit) {
+            return m_paint.notice("[closed] " +
+                                  closing_sentence(printable(push.text), m_wrong_keys));
+        }
+        if (push.kind == PushKind::queued && !m_agent.empty()) {
+            // 3MCP sends a customer whose agent left only its new place.
+            const std::string agent = std::exchange(m_agent, {});
+            return m_paint.notice("[queue] " + agent_left_sentence(agent, push.position));
+        }
+        if (push.kind == PushKind::assigned && session.role() == Role::customer) {
+            m_agent = name;
+        }
+        return pushed(push, session.role());
     }
 
     [[nodiscard]] std::vector<std::string> success(const Reply& reply) const {
@@ -141,6 +204,8 @@ private:
                                 printable(reply.target) + ", oldest first";
             }
             append(lines, m_script ? script_rows("hist", reply.body) : history_table(reply.body));
+        } else if (reply.request == CommandKind::end && !m_script) {
+            lines.front() = "[ok] your conversation with " + printable(reply.target) + " has ended";
         } else {
             append(lines, script_rows(m_script ? "help" : " ", reply.body));
         }
@@ -259,7 +324,14 @@ private:
                      std::make_move_iterator(more.end()));
     }
 
+    static constexpr const char* name_rule =
+        "that name is not allowed: use one word of 1 to 32 letters, digits, _ . or -";
+
     bool m_script;
+    Paint m_paint;
+    std::string m_agent;                       // a customer's agent, as shown so far
+    unsigned m_wrong_keys = 0;                 // AUTH_FAILED replies shown
+    std::deque<std::string> m_unacknowledged;  // messages sent, oldest first
 };
 
 }  // namespace client_app

@@ -49,8 +49,10 @@ chat with it; agents serve customers.
                        on the command line is visible to other users in `ps`
   --help               show this help and exit
 
-At a terminal, what is missing is asked for (the key without echo), and
-/help shows the commands. Agents: /msg <customer> <text>, /m <text> (reply to
+At a terminal, what is missing is asked for (the key without echo; the
+address only when --name is not given either), and /help shows the commands.
+Messages show as "HH:MM from -> to: text", a sent one marked once the server
+has it; colour unless NO_COLOR is set or stdout is not a terminal. Agents: /msg <customer> <text>, /m <text> (reply to
 the last writer), /list, /hist <name> [n], /end <customer>, /quit; a plain
 line goes to your customer when you have exactly one.
 
@@ -63,9 +65,11 @@ hist <record>. Each command's reply is awaited before the next line is read;
 (each /wait is met by one push, which may have come already) and
 /sleep <seconds> pauses. At the end of input it exits once every reply is in.
 
-Exit codes: 0 normal end; 1 refused or closed by the server (bad name, name
-taken, wrong key, server full, connection closed); 2 bad usage; 3 cannot
-connect.
+Exit codes: 0 normal end (/quit, Ctrl-D, the end of a script's input; at a
+terminal also your agent ending the conversation); 1 refused or closed by the
+server (wrong key, server full, server shutting down, connection lost; in a
+script also a refused name and the agent ending the conversation); 2 bad
+usage; 3 cannot connect.
 )";
 
 enum ExitCode { exit_ok = 0, exit_refused = 1, exit_usage = 2, exit_no_connection = 3 };
@@ -182,7 +186,10 @@ Settings parse_arguments(int argc, char** argv) {
 class Client {
 public:
     Client(Settings settings, bool interactive)
-        : m_settings(std::move(settings)), m_interactive(interactive), m_display(!interactive) {}
+        : m_settings(std::move(settings)),
+          m_interactive(interactive),
+          m_display(!interactive, colour_wanted(isatty(STDOUT_FILENO) == 1, std::getenv("NO_COLOR"),
+                                                std::getenv("TERM"))) {}
 
     int run() {
         if (!complete_settings()) {
@@ -224,6 +231,11 @@ private:
                     "an agent needs --key or TELECHAT_AGENT_KEY when stdin is not a terminal");
             }
             return true;
+        }
+        // A command line that names the user has said what it wants: the
+        // server is the default one unless it says otherwise.
+        if (!m_settings.host && m_settings.name) {
+            m_settings.host = "127.0.0.1";
         }
         if (!m_settings.host) {
             const auto address = ask("server address [127.0.0.1]: ");
@@ -284,21 +296,44 @@ private:
                                                    : m_session.connect_customer(name);
     }
 
-    // A refused CONNECT: a person is asked again, a script ends.
+    // A refused CONNECT: a person is asked again (for the key after a wrong
+    // one, otherwise for the name, whatever was wrong with it), a script
+    // ends. A full server is not worth asking again.
     bool retry_registration(const Reply& reply) {
         using telechat::protocol::ErrorCode;
-        const bool can_retry =
-            m_interactive && reply.code &&
-            (*reply.code == ErrorCode::name_taken || *reply.code == ErrorCode::bad_name ||
-             *reply.code == ErrorCode::auth_failed);
-        if (!can_retry || m_session.closing()) {
+        if (!m_interactive || reply.code == ErrorCode::server_full) {
             return false;
         }
-        const bool ok = *reply.code == ErrorCode::auth_failed ? ask_key() : ask_name();
+        const bool wrong_key = reply.code == ErrorCode::auth_failed;
+        if (wrong_key) {
+            take_closing_push();
+        }
+        if (m_session.closing() || m_server_closed) {
+            return false;
+        }
+        const bool ok = wrong_key ? ask_key() : ask_name();
         if (ok) {
             send_registration();
         }
         return ok;
+    }
+
+    // After its last wrong key the server sends `QUIT too many failed
+    // attempts`, maybe a moment after the refusal: asking for the key before
+    // it is read would leave a person typing the key into a client that is
+    // about to end, and then into the shell.
+    void take_closing_push() {
+        pollfd fd{m_socket, POLLIN, 0};
+        if (poll(&fd, 1, 300) <= 0) {
+            return;
+        }
+        char buffer[4096];
+        const ssize_t got = recv(m_socket, buffer, sizeof buffer, 0);
+        if (got > 0) {
+            m_session.receive(std::string_view(buffer, static_cast<std::size_t>(got)));
+        } else if (got == 0) {
+            m_server_closed = true;
+        }
     }
 
     void on_registered() {
@@ -352,7 +387,7 @@ private:
                 return *code;
             }
             if (m_server_closed || m_session.closing()) {  // nothing more will come
-                return m_quit_acknowledged ? exit_ok : exit_refused;
+                return ending_code();
             }
             if (!m_interactive) {
                 if (const auto code = run_script_lines()) {
@@ -360,22 +395,31 @@ private:
                 }
             }
             if (!wait_and_transfer()) {
-                return m_quit_acknowledged ? exit_ok : exit_refused;
+                return ending_code();
             }
         }
+    }
+
+    // At a terminal the agent ending the conversation is a normal end; a
+    // script keeps the 1 it always had for it, as scripts rely on it.
+    int ending_code() const {
+        return m_quit_acknowledged || (m_interactive && m_ended_by_agent) ? exit_ok : exit_refused;
     }
 
     // Shows every event that is ready; returns an exit code once the
     // session cannot go on.
     std::optional<int> handle_events() {
         while (auto event = m_session.next_event()) {
-            print(m_display.show(*event, m_session.role()));
+            print(m_display.show(*event, m_session));
             if (const auto* reply = std::get_if<Reply>(&*event)) {
                 if (const auto code = after_reply(*reply)) {
                     return code;
                 }
             } else if (const auto* push = std::get_if<Push>(&*event)) {
                 ++m_pushes_unwaited[static_cast<std::size_t>(push->kind)];
+                if (push->kind == PushKind::quit) {
+                    m_ended_by_agent = is_normal_end(push->text);
+                }
             }
         }
         return std::nullopt;
@@ -390,7 +434,10 @@ private:
             if (reply.ok) {
                 on_registered();
             } else if (!retry_registration(reply)) {
-                return exit_refused;
+                // A person is still to be shown the server's QUIT, if it sent
+                // one; a script ends at the refusal, as it always has.
+                const bool show_quit = m_interactive && m_session.closing();
+                return show_quit ? std::nullopt : std::optional<int>(exit_refused);
             }
         }
         return std::nullopt;
@@ -435,9 +482,17 @@ private:
         }
     }
 
-    void act_on(const std::string& line) {
+    // `echo`: show a typed line that is not a message (a message is shown
+    // with its addressee once the server has it).
+    void act_on(const std::string& line, bool echo = false) {
         const auto action = interpret(line, m_session);
-        if (const auto* send = std::get_if<SendLine>(&action)) {
+        const auto* send = std::get_if<SendLine>(&action);
+        if (send != nullptr && send->bytes.starts_with("MSG ")) {
+            m_display.sent(message_text(send->bytes));
+        } else if (echo && !line.empty()) {
+            print({"> " + printable(line)});  // what was typed stays on screen
+        }
+        if (send != nullptr) {
             m_output += send->bytes;
             m_reply_deadline = Clock::now() + std::chrono::seconds(30);
         } else if (std::holds_alternative<ShowHelp>(action)) {
@@ -610,10 +665,17 @@ private:
             append_history_line(*m_history_path, line);
         }
         write_all(STDOUT_FILENO, std::string(LineEditor::clear_line));
-        if (!line.empty()) {
-            print({"> " + printable(line)});  // what was typed stays on screen
+        act_on(line, true);
+    }
+
+    // The text of a `MSG [customer] text` line this client wrote.
+    std::string message_text(std::string_view bytes) const {
+        std::string_view rest = bytes.substr(0, bytes.find('\n'));
+        (void)telechat::protocol::next_word(rest);  // MSG
+        if (m_session.role() == Role::agent) {
+            (void)telechat::protocol::next_word(rest);  // the customer
         }
-        act_on(line);
+        return std::string(telechat::protocol::text_after_word(rest));
     }
 
     void quit() {
@@ -690,6 +752,7 @@ private:
     bool m_quit_sent = false;
     bool m_quit_acknowledged = false;
     bool m_server_closed = false;
+    bool m_ended_by_agent = false;  // the server's last word: the agent ended the conversation
     std::optional<ActiveWait> m_wait;
     std::size_t m_pushes_unwaited[5] = {};  // by PushKind: pushes no /wait has met yet
     std::optional<Clock::time_point> m_pause_until;

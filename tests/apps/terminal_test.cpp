@@ -2,8 +2,10 @@
 // types into it and reads the screen back. It checks the prompts for what
 // the command line left out (the key without echo), that a message arriving
 // while a line is half typed leaves that line and its cursor intact, the
-// editor's keys (arrows, Home/End, Up, Tab), and that Ctrl-C gives the
-// terminal back exactly as it was.
+// editor's keys (arrows, Home/End, Up, Tab), that Ctrl-C gives the
+// terminal back exactly as it was, the message lines (`HH:MM from → to:
+// text`, the acknowledgement as a mark), colour and NO_COLOR, and the
+// endings and refusals said in words, with their exit codes.
 #include <catch2/catch.hpp>
 
 #include <unistd.h>
@@ -45,12 +47,27 @@ std::string run(const std::string& command) {
     return output;
 }
 
+// Whether some line of `screen` is `HH:MM ` followed by `message`.
+bool shows_message_line(const std::string& screen, const std::string& message) {
+    const auto is_digit = [](char c) { return c >= '0' && c <= '9'; };
+    for (const std::string& line : split_lines(screen)) {
+        if (line.size() > 6 && is_digit(line[0]) && is_digit(line[1]) && line[2] == ':' &&
+            is_digit(line[3]) && is_digit(line[4]) && line[5] == ' ' &&
+            line.compare(6, message.size(), message) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
 // A tmux server of our own (its own socket), running one shell in an 100x30
 // window; killed, with everything in it, when the test ends. The client's
-// history file goes to `state_directory`, not the user's.
+// history file goes to `state_directory`, not the user's. `name` tells apart
+// the terminals of one test.
 class Tmux {
 public:
-    explicit Tmux(const std::string& state_directory) {
+    explicit Tmux(const std::string& state_directory, const std::string& name = "main")
+        : m_socket("telechat-test-" + std::to_string(::getpid()) + "-" + name) {
         const std::string shell =
             "env -u TELECHAT_AGENT_KEY XDG_STATE_HOME=" + shell_quoted(state_directory) +
             " PS1='$ ' bash --norc --noprofile";
@@ -72,6 +89,20 @@ public:
     void press(const std::string& key_name) { run(tmux() + " send-keys -t main " + key_name); }
 
     [[nodiscard]] std::string screen() const { return run(tmux() + " capture-pane -p -t main"); }
+
+    // The screen with its colours and attributes as escape sequences.
+    [[nodiscard]] std::string screen_with_escapes() const {
+        return run(tmux() + " capture-pane -p -e -t main");
+    }
+
+    // Whether the screen shows a message line `HH:MM <message>` within the timeout.
+    bool shows_message(const std::string& message, Milliseconds timeout = 10000ms) const {
+        if (eventually([&] { return shows_message_line(screen(), message); }, timeout)) {
+            return true;
+        }
+        UNSCOPED_INFO("waited for \"HH:MM " << message << "\" on this screen:\n" << screen());
+        return false;
+    }
 
     // The cursor's column, 0 = the first.
     [[nodiscard]] std::string cursor_column() const {
@@ -112,7 +143,7 @@ public:
 private:
     [[nodiscard]] std::string tmux() const { return "tmux -L " + m_socket; }
 
-    std::string m_socket = "telechat-test-" + std::to_string(::getpid());
+    std::string m_socket;
 };
 
 }  // namespace
@@ -161,13 +192,14 @@ TEST_CASE(
     terminal.type("half typed");
     REQUIRE(terminal.last_line_is("sam to ana> half typed"));
     ana->write_stdin("hello from ana\n");
-    REQUIRE(terminal.shows("[msg] ana: hello from ana"));
+    REQUIRE(terminal.shows_message("ana → sam: hello from ana"));
     CHECK(terminal.last_line_is("sam to ana> half typed"));
 
     terminal.type(" line");
     terminal.press("Enter");
     REQUIRE(ana->wait_stdout_line("msg sam half typed line"));
-    REQUIRE(terminal.shows("[ok] message received"));
+    REQUIRE(terminal.shows_message("sam → ana: half typed line ✓"));
+    CHECK_FALSE(contains(terminal.screen(), "message received"));  // a mark, not a line
     CHECK(terminal.last_line_is("sam to ana>"));
 
     // Left and an insertion mid-line; Home and End.
@@ -198,7 +230,7 @@ TEST_CASE(
     }
     REQUIRE(eventually([&] { return terminal.cursor_column() == "15"; }));
     ana->write_stdin("ping from ana\n");
-    REQUIRE(terminal.shows("[msg] ana: ping from ana"));
+    REQUIRE(terminal.shows_message("ana → sam: ping from ana"));
     CHECK(terminal.last_line_is("sam to ana> abcdef"));
     CHECK(terminal.cursor_column() == "15");
     terminal.type("X");
@@ -233,4 +265,140 @@ TEST_CASE(
     ::rmdir((std::string(directory_template) + "/telechat").c_str());
     std::remove(settings_file.c_str());
     ::rmdir(directory_template);
+}
+
+namespace {
+
+// A directory of its own for a test's terminals (their history files),
+// removed with what is in it when the test ends.
+class ScratchDirectory {
+public:
+    ScratchDirectory() {
+        if (::mkdtemp(m_path.data()) == nullptr) {
+            FAIL("mkdtemp failed");
+        }
+    }
+    ScratchDirectory(const ScratchDirectory&) = delete;
+    ScratchDirectory& operator=(const ScratchDirectory&) = delete;
+    ~ScratchDirectory() { run("rm -rf " + shell_quoted(m_path)); }
+
+    [[nodiscard]] const std::string& path() const { return m_path; }
+
+private:
+    std::string m_path = "/tmp/telechat-terminal-XXXXXX";
+};
+
+// The client's command line at the shell, followed by its exit status in words.
+std::string client_then_status(const std::string& arguments) {
+    return std::string(client_path) + " " + arguments + "; echo \"exit status $?\"";
+}
+
+}  // namespace
+
+TEST_CASE("in a terminal: who said what, the ack as a mark, colour, and endings in words",
+          "[client][terminal]") {
+    auto server = ServerProcess::start({"--bind", "127.0.0.1", "--port", "0", "--agent-key", key});
+    const std::string port = std::to_string(server->wait_listening());
+    REQUIRE(port != "0");
+    ScratchDirectory directory;
+    Tmux customer(directory.path(), "customer");
+    Tmux agent(directory.path(), "agent");
+    REQUIRE(customer.shows("$"));
+    REQUIRE(agent.shows("$"));
+
+    // A name with a space is asked again, like any other refused name.
+    customer.type(client_then_status("--port " + port));
+    customer.press("Enter");
+    REQUIRE(customer.shows("server address [127.0.0.1]:"));
+    customer.press("Enter");
+    REQUIRE(customer.shows("your name:"));
+    customer.type("ana maria");
+    customer.press("Enter");
+    REQUIRE(customer.shows("customer or agent? [customer]:"));
+    customer.press("Enter");
+    REQUIRE(customer.shows("[error] that name is not allowed: use one word"));
+    REQUIRE(customer.last_line_is("your name:"));
+    customer.type("ana");
+    customer.press("Enter");
+    REQUIRE(customer.shows("[queue] you are number 1 in the waiting line"));
+    customer.type("anyone there?");  // kept by the server for the agent to come
+    customer.press("Enter");
+    REQUIRE(customer.shows_message("ana → your agent: anyone there? ✓"));
+
+    // --name given: the address is the default, not asked (as in the README).
+    const std::string agent_line =
+        "NO_COLOR=1 TELECHAT_AGENT_KEY=" + std::string(key) + " " +
+        client_then_status("--port " + port + " --name sam --role agent");
+    agent.type(agent_line);
+    agent.press("Enter");
+    REQUIRE(agent.shows("[assigned] new customer: ana"));
+    CHECK_FALSE(contains(agent.screen(), "server address"));
+    REQUIRE(customer.shows("[assigned] sam is your agent"));
+    REQUIRE(agent.shows_message("ana → sam: anyone there?"));
+
+    customer.type("hello sam");
+    customer.press("Enter");
+    REQUIRE(customer.shows_message("ana → sam: hello sam ✓"));
+    REQUIRE(agent.shows_message("ana → sam: hello sam"));
+    agent.type("hi ana, how can I help?");
+    agent.press("Enter");
+    REQUIRE(agent.shows_message("sam → ana: hi ana, how can I help? ✓"));
+    REQUIRE(customer.shows_message("sam → ana: hi ana, how can I help?"));
+    CHECK_FALSE(contains(customer.screen(), "message received"));
+    CHECK_FALSE(contains(agent.screen(), "message received"));
+    CHECK_FALSE(contains(agent.screen(), "> hi ana"));  // the message line replaces the echo
+    agent.type("/msg bob are you there?");              // refused: the mark, then the reason
+    agent.press("Enter");
+    REQUIRE(agent.shows_message("sam → bob: are you there? ✗"));
+    REQUIRE(agent.shows("[error] nobody called bob is connected"));
+    // Colour in the customer's terminal; none at all under NO_COLOR.
+    CHECK(contains(customer.screen_with_escapes(), "\x1b["));
+    CHECK_FALSE(contains(agent.screen_with_escapes(), "\x1b["));
+
+    // The agent leaves: its customer hears it, and where it stands.
+    agent.type("/quit");
+    agent.press("Enter");
+    REQUIRE(agent.shows("exit status 0"));
+    REQUIRE(customer.shows("[queue] your agent sam left; you are back in line, number 1"));
+
+    // Back, the agent ends the conversation: both are told whose, in words.
+    agent.press("C-l");
+    agent.type(agent_line);
+    agent.press("Enter");
+    REQUIRE(agent.shows("[assigned] new customer: ana"));
+    agent.type("/end ana");
+    agent.press("Enter");
+    REQUIRE(agent.shows("[ok] your conversation with ana has ended"));
+    REQUIRE(customer.shows("[closed] sam ended the conversation"));
+    REQUIRE(customer.shows("exit status 0"));  // a normal end
+    agent.type("/quit");
+    agent.press("Enter");
+    REQUIRE(agent.shows("exit status 0"));
+}
+
+TEST_CASE("in a terminal: three wrong keys end the client with the server's reason, in words",
+          "[client][terminal]") {
+    auto server = ServerProcess::start({"--bind", "127.0.0.1", "--port", "0", "--agent-key", key});
+    const std::string port = std::to_string(server->wait_listening());
+    REQUIRE(port != "0");
+    ScratchDirectory directory;
+    Tmux terminal(directory.path());
+    REQUIRE(terminal.shows("$"));
+    terminal.type(client_then_status("--port " + port + " --name sam --role agent"));
+    terminal.press("Enter");
+    for (int attempt = 1; attempt <= 3; ++attempt) {
+        REQUIRE(terminal.last_line_is("agent key (not shown):"));
+        terminal.type("wrong-key-" + std::to_string(attempt));
+        terminal.press("Enter");
+        if (attempt < 3) {
+            REQUIRE(eventually([&] {
+                return count_lines_starting(terminal.screen(), "[error] wrong agent key") ==
+                       static_cast<std::size_t>(attempt);
+            }));
+        }
+    }
+    REQUIRE(terminal.shows("[closed] the server closed the connection after three wrong keys"));
+    REQUIRE(terminal.shows("exit status 1"));
+    CHECK(terminal.last_line_is("$"));  // the shell's prompt: nothing asks for a key any more
+    CHECK_FALSE(contains(terminal.screen(), "wrong-key"));  // never echoed
 }
