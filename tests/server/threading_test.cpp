@@ -297,21 +297,31 @@ TEMPLATE_TEST_CASE(
     serving.join();
 }
 
+namespace {
+
+// Three wrong keys, then more pipelined lines than the server reads at once
+// (64 KiB), so that some are still unread in the server's socket when it
+// closes the connection.
+std::string three_wrong_keys_then_pipelined_lines() {
+    std::string burst;
+    for (int i = 0; i < 3; ++i) {
+        burst += "CONNECT AGENT mallory wrong-key\r\n";
+    }
+    while (burst.size() < 160 * 1024) {
+        burst += "PING after-the-third\r\n";
+    }
+    return burst;
+}
+
+}  // namespace
+
 TEMPLATE_TEST_CASE(
     "lingering close: a client that pipelined past its third wrong key reads "
     "QUIT, then a clean end of stream, never a reset",
     "[server][threading][linger][tcp]", SERVER_TCP_FIXTURES) {
     TestType f;
     auto client = f.connect();
-    std::string burst;
-    for (int i = 0; i < 3; ++i) {
-        burst += "CONNECT AGENT mallory wrong-key\r\n";
-    }
-    // More than the server reads at once (64 KiB), so that some of it is
-    // still unread in the server's socket when the server closes it.
-    while (burst.size() < 160 * 1024) {
-        burst += "PING after-the-third\r\n";
-    }
+    const std::string burst = three_wrong_keys_then_pipelined_lines();
     client->send(burst);
     client->expect_error("AUTH_FAILED");
     client->expect_error("AUTH_FAILED");
@@ -333,13 +343,7 @@ TEMPLATE_TEST_CASE(
     Setup setup;
     setup.linger_ms = 0;
     TestType f(setup);
-    std::string burst;
-    for (int i = 0; i < 3; ++i) {
-        burst += "CONNECT AGENT mallory wrong-key\r\n";
-    }
-    while (burst.size() < 160 * 1024) {
-        burst += "PING after-the-third\r\n";
-    }
+    const std::string burst = three_wrong_keys_then_pipelined_lines();
     int resets = 0;
     for (int attempt = 0; attempt < 10 && resets == 0; ++attempt) {
         auto client = f.connect();

@@ -5,11 +5,13 @@
 
 #include "../detail/config.hpp"  // first: stops a pre-C++20 build with one clear line
 
+#include <algorithm>
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <exception>
 #include <functional>
+#include <iterator>
 #include <memory>
 #include <mutex>
 #include <stdexcept>
@@ -288,25 +290,26 @@ private:
         }
     }
 
+    // The slot of loop `id`, searched newest first: the loop a model has
+    // just added (a thread per connection, on every accept) is the last.
     // Needs m_loops_mutex.
-    LoopSlot& slot_of(LoopId id) {
-        for (LoopSlot& slot : m_loops) {
-            if (slot.loop->id() == id) {
-                return slot;
-            }
+    typename std::vector<LoopSlot>::iterator find_slot(LoopId id) {
+        const auto found =
+            std::find_if(m_loops.rbegin(), m_loops.rend(),
+                         [id](const LoopSlot& slot) { return slot.loop->id() == id; });
+        if (found == m_loops.rend()) {
+            throw std::logic_error("threading model: no loop " + std::to_string(id));
         }
-        throw std::logic_error("threading model: no loop " + std::to_string(id));
+        return std::prev(found.base());
     }
 
     // Needs m_loops_mutex.
+    LoopSlot& slot_of(LoopId id) { return *find_slot(id); }
+
+    // Needs m_loops_mutex.
     void erase_slot(LoopId id) {
-        for (auto it = m_loops.begin(); it != m_loops.end(); ++it) {
-            if (it->loop->id() == id) {
-                m_loop_by_id.erase(id);
-                m_loops.erase(it);
-                return;
-            }
-        }
+        m_loops.erase(find_slot(id));
+        m_loop_by_id.erase(id);
     }
 
     // Which loop owns the connection in a desk slot; used only inside desk work.
