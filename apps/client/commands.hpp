@@ -26,7 +26,13 @@ using telechat::protocol::Role;
 
 /// @brief Send these bytes (Session has recorded the request).
 struct SendLine {
-    std::string bytes;  ///< one LF-terminated 3MCP line
+    std::string bytes;    ///< one LF-terminated 3MCP line
+    CommandKind request;  ///< what it asks for
+};
+
+/// @brief Make a customer the current one, to whom plain lines go (`/switch`, agents).
+struct SwitchTo {
+    std::string name;  ///< as typed; the client checks that it is a customer
 };
 
 /// @brief Show the client's own help (`/help`).
@@ -52,16 +58,18 @@ struct InputProblem {
 struct Nothing {};
 
 /// @brief What interpret() decided.
-using Action = std::variant<SendLine, ShowHelp, WaitForPush, Pause, InputProblem, Nothing>;
+using Action =
+    std::variant<SendLine, SwitchTo, ShowHelp, WaitForPush, Pause, InputProblem, Nothing>;
 
 /// @brief The client's help text, one command per line, for a role.
 /// @param role the user's role.
 /// @return the lines, LF-terminated.
 [[nodiscard]] inline std::string help_text(std::optional<Role> role) {
     if (role == Role::agent) {
-        return "/msg <customer> <text>  send a message to one of your customers\n"
+        return "<text>                  send a message to your current customer\n"
+               "/switch <customer>      make <customer> the current one (Tab on an empty line)\n"
+               "/msg <customer> <text>  send a message to one of your customers\n"
                "/m <text>               reply to the customer who wrote last\n"
-               "<text>                  with exactly one customer: send it to them\n"
                "/list                   who is connected\n"
                "/hist <name> [n]        the last n messages sent by or to <name>\n"
                "/end <customer>         end the conversation with <customer>\n"
@@ -133,12 +141,15 @@ using telechat::detail::only_spaces;
     return std::nullopt;
 }
 
-// An agent's plain line goes to its only customer; with none or several it
-// is ambiguous, and the problem says how to be explicit.
-[[nodiscard]] inline Action agent_plain_line(std::string_view text, Session& session) {
+// An agent's plain line goes to its current customer, or else its only
+// one; with none or several it is ambiguous, and the problem says how to be
+// explicit.
+[[nodiscard]] inline Action agent_plain_line(std::string_view text, Session& session,
+                                             std::string_view current) {
     const auto& customers = session.customers();
-    if (customers.size() == 1) {
-        return SendLine{session.message_to(customers.front(), text)};
+    if (!current.empty() || customers.size() == 1) {
+        return SendLine{session.message_to(current.empty() ? customers.front() : current, text),
+                        CommandKind::msg};
     }
     if (customers.empty()) {
         return InputProblem{"you have no customer yet; wait for one to be assigned"};
@@ -160,7 +171,7 @@ using telechat::detail::only_spaces;
         if (first.empty() || after_first.empty()) {
             return InputProblem{"usage: /msg <customer> <text>"};
         }
-        return SendLine{session.message_to(first, after_first)};
+        return SendLine{session.message_to(first, after_first), CommandKind::msg};
     }
     if (command == "m") {
         if (rest.empty()) {
@@ -169,23 +180,29 @@ using telechat::detail::only_spaces;
         if (session.last_writer().empty()) {
             return InputProblem{"no customer has written to you yet: use /msg <customer> <text>"};
         }
-        return SendLine{session.message_to(session.last_writer(), rest)};
+        return SendLine{session.message_to(session.last_writer(), rest), CommandKind::msg};
     }
     if (command == "list") {
-        return SendLine{session.list()};
+        return SendLine{session.list(), CommandKind::list};
     }
     if (command == "hist") {
         const auto [count, extra] = word_and_text(after_first);
         if (first.empty() || !only_spaces(extra)) {
             return InputProblem{"usage: /hist <name> [n]"};
         }
-        return SendLine{session.history(first, count)};
+        return SendLine{session.history(first, count), CommandKind::hist};
     }
     if (command == "end") {
         if (first.empty() || !only_spaces(after_first)) {
             return InputProblem{"usage: /end <customer>"};
         }
-        return SendLine{session.end(first)};
+        return SendLine{session.end(first), CommandKind::end};
+    }
+    if (command == "switch") {
+        if (first.empty() || !only_spaces(after_first)) {
+            return InputProblem{"usage: /switch <customer>"};
+        }
+        return SwitchTo{std::string(first)};
     }
     return InputProblem{"unknown command /" + std::string(command) + "; /help lists the commands"};
 }
@@ -213,26 +230,29 @@ using telechat::detail::only_spaces;
 /// @brief What a line typed by the user means, for a registered user.
 ///
 /// A customer's plain line is a message to its agent; an agent's plain line
-/// goes to its only customer. A line starting with `/` is a command (see
-/// help_text()); `//` escapes a message that starts with `/`. `/wait` and
+/// goes to `current` (see AgentView), or with none to its only customer. A line starting with `/`
+/// is a command (see help_text()); `//` escapes a message that starts with `/`. `/wait` and
 /// `/sleep` are for scripts: they hold back the next input line. Requests
 /// are written through `session`, which records them.
 ///
 /// @param input the line, without its line ending.
 /// @param session the connection's session.
+/// @param current an agent's current customer; empty for none.
 /// @return what to do.
-[[nodiscard]] inline Action interpret(std::string_view input, Session& session) {
+[[nodiscard]] inline Action interpret(std::string_view input, Session& session,
+                                      std::string_view current = {}) {
     if (detail::only_spaces(input)) {
         return Nothing{};
     }
     const bool is_agent = session.role() == Role::agent;
     if (!input.starts_with('/') || input.starts_with("//")) {
         const std::string_view text = input.starts_with("//") ? input.substr(1) : input;
-        return is_agent ? detail::agent_plain_line(text, session) : SendLine{session.message(text)};
+        return is_agent ? detail::agent_plain_line(text, session, current)
+                        : SendLine{session.message(text), CommandKind::msg};
     }
     const auto [command, rest] = detail::word_and_text(input.substr(1));
     if (command == "quit") {
-        return SendLine{session.quit()};
+        return SendLine{session.quit(), CommandKind::quit};
     }
     if (command == "help") {
         return ShowHelp{};
@@ -242,7 +262,7 @@ using telechat::detail::only_spaces;
     }
     if (!is_agent) {
         const bool agent_only = command == "msg" || command == "m" || command == "list" ||
-                                command == "hist" || command == "end";
+                                command == "hist" || command == "end" || command == "switch";
         return InputProblem{
             agent_only ? "/" + std::string(command) + " is for agents; just type your message"
                        : "unknown command /" + std::string(command) + "; /help lists the commands"};

@@ -6,11 +6,11 @@
 #include <telechat/protocol/server_lines.hpp>
 #include <telechat/protocol/text.hpp>
 #include <telechat/protocol/vocabulary.hpp>
+#include <telechat/queue.hpp>
 
 #include <algorithm>
 #include <cstdint>
 #include <ctime>
-#include <deque>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -117,7 +117,7 @@ public:
     // whether it arrived, marked, instead of a line of its own for `+OK`.
     void sent(std::string text) {
         if (!m_script) {
-            m_unacknowledged.push_back(printable(text));
+            m_unacknowledged.push(printable(text));
         }
     }
 
@@ -158,7 +158,7 @@ private:
         std::string text;
         if (!m_unacknowledged.empty()) {
             text = std::move(m_unacknowledged.front());
-            m_unacknowledged.pop_front();
+            m_unacknowledged.pop();
         }
         const std::string to = reply.target.empty() ? "your agent" : printable(reply.target);
         std::string line =
@@ -329,9 +329,9 @@ private:
 
     bool m_script;
     Paint m_paint;
-    std::string m_agent;                       // a customer's agent, as shown so far
-    unsigned m_wrong_keys = 0;                 // AUTH_FAILED replies shown
-    std::deque<std::string> m_unacknowledged;  // messages sent, oldest first
+    std::string m_agent;                            // a customer's agent, as shown so far
+    unsigned m_wrong_keys = 0;                      // AUTH_FAILED replies shown
+    telechat::Queue<std::string> m_unacknowledged;  // messages sent, oldest first
 };
 
 }  // namespace client_app

@@ -25,6 +25,7 @@
 #include <variant>
 #include <vector>
 
+#include "agent_view.hpp"
 #include "commands.hpp"
 #include "display.hpp"
 #include "history_file.hpp"
@@ -52,9 +53,12 @@ chat with it; agents serve customers.
 At a terminal, what is missing is asked for (the key without echo; the
 address only when --name is not given either), and /help shows the commands.
 Messages show as "HH:MM from -> to: text", a sent one marked once the server
-has it; colour unless NO_COLOR is set or stdout is not a terminal. Agents: /msg <customer> <text>, /m <text> (reply to
-the last writer), /list, /hist <name> [n], /end <customer>, /quit; a plain
-line goes to your customer when you have exactly one.
+has it; colour unless NO_COLOR is set or stdout is not a terminal.
+
+Agents: a plain line goes to the current customer (the first assigned;
+/switch <customer> or Tab on an empty line changes it), and the prompt shows
+the others and how many wait in line. /msg <customer> <text>, /m <text>
+(reply to the last writer), /list, /hist <name> [n], /end <customer>, /quit.
 
 With stdin not a terminal, it runs as a script: --name is required, the role
 defaults to customer, and each input line is a message or a /command. Every
@@ -188,6 +192,7 @@ public:
     Client(Settings settings, bool interactive)
         : m_settings(std::move(settings)),
           m_interactive(interactive),
+          m_agent_view(interactive),
           m_display(!interactive, colour_wanted(isatty(STDOUT_FILENO) == 1, std::getenv("NO_COLOR"),
                                                 std::getenv("TERM"))) {}
 
@@ -389,6 +394,7 @@ private:
             if (m_server_closed || m_session.closing()) {  // nothing more will come
                 return ending_code();
             }
+            ask_for_the_line();
             if (!m_interactive) {
                 if (const auto code = run_script_lines()) {
                     return *code;
@@ -410,7 +416,13 @@ private:
     // session cannot go on.
     std::optional<int> handle_events() {
         while (auto event = m_session.next_event()) {
-            print(m_display.show(*event, m_session));
+            follow_in_agent_view(*event);
+            if (shown_to_user(*event)) {
+                print(lines_for(*event));
+            } else {
+                update_prompt();  // the line's new length
+                redraw();
+            }
             if (const auto* reply = std::get_if<Reply>(&*event)) {
                 if (const auto code = after_reply(*reply)) {
                     return code;
@@ -423,6 +435,47 @@ private:
             }
         }
         return std::nullopt;
+    }
+
+    void follow_in_agent_view(const Event& event) {
+        if (m_session.role() != Role::agent) {
+            return;
+        }
+        if (const auto* reply = std::get_if<Reply>(&event)) {
+            m_agent_view.follow(*reply);
+        } else if (const auto* push = std::get_if<Push>(&event)) {
+            m_agent_view.follow(*push);
+        }
+    }
+
+    // An agent who ended a conversation is told who comes next, too.
+    std::vector<std::string> lines_for(const Event& event) {
+        std::vector<std::string> lines = m_display.show(event, m_session);
+        const auto* reply = std::get_if<Reply>(&event);
+        if (m_interactive && reply != nullptr && reply->ok && reply->request == CommandKind::end) {
+            lines.front() += printable(m_agent_view.what_comes_next());
+        }
+        return lines;
+    }
+
+    // The replies to the LISTs the client sends on its own are not shown:
+    // they only keep the count of the waiting line in the prompt.
+    bool shown_to_user(const Event& event) {
+        const auto* reply = std::get_if<Reply>(&event);
+        return reply == nullptr || reply->request != CommandKind::list ||
+               m_agent_view.list_answered(*reply);
+    }
+
+    // A person's agent client keeps the waiting line's length in its prompt:
+    // 3MCP sends no push when a customer joins the line, so it asks, as
+    // often as AgentView's pacing allows. A script asks only when told to.
+    void ask_for_the_line() {
+        if (m_interactive && m_raw && m_session.role() == Role::agent && !m_quit_sent &&
+            m_agent_view.list_due(Clock::now())) {
+            m_output += m_session.list();
+            m_agent_view.list_sent(Clock::now(), false);
+            m_reply_deadline = Clock::now() + std::chrono::seconds(30);
+        }
     }
 
     std::optional<int> after_reply(const Reply& reply) {
@@ -485,7 +538,7 @@ private:
     // `echo`: show a typed line that is not a message (a message is shown
     // with its addressee once the server has it).
     void act_on(const std::string& line, bool echo = false) {
-        const auto action = interpret(line, m_session);
+        const auto action = interpret(line, m_session, m_agent_view.current());
         const auto* send = std::get_if<SendLine>(&action);
         if (send != nullptr && send->bytes.starts_with("MSG ")) {
             m_display.sent(message_text(send->bytes));
@@ -495,6 +548,11 @@ private:
         if (send != nullptr) {
             m_output += send->bytes;
             m_reply_deadline = Clock::now() + std::chrono::seconds(30);
+            if (send->request == CommandKind::list) {
+                m_agent_view.list_sent(Clock::now(), true);
+            }
+        } else if (const auto* choice = std::get_if<SwitchTo>(&action)) {
+            switch_to(choice->name);
         } else if (std::holds_alternative<ShowHelp>(action)) {
             print(help_lines());
         } else if (const auto* wait = std::get_if<WaitForPush>(&action)) {
@@ -503,6 +561,14 @@ private:
             m_pause_until = Clock::now() + seconds(pause->seconds);
         } else if (const auto* problem = std::get_if<InputProblem>(&action)) {
             print({m_display.problem(problem->message)});
+        }
+    }
+
+    void switch_to(const std::string& name) {
+        if (const auto problem = m_agent_view.choose(name)) {
+            print({m_display.problem(*problem)});
+        } else if (m_interactive) {
+            print({Display::note("your lines now go to " + printable(m_agent_view.current()))});
         }
     }
 
@@ -555,8 +621,11 @@ private:
 
     int poll_timeout_ms() const {
         auto deadline = Clock::now() + std::chrono::seconds(1);
-        for (const auto& next : {m_wait ? std::optional(m_wait->deadline) : std::nullopt,
-                                 m_pause_until, m_reply_deadline}) {
+        const bool agent_at_terminal = m_raw && m_session.role() == Role::agent;
+        for (const auto& next :
+             {m_wait ? std::optional(m_wait->deadline) : std::nullopt, m_pause_until,
+              m_reply_deadline,
+              agent_at_terminal ? std::optional(m_agent_view.next_list_time()) : std::nullopt}) {
             if (next && *next < deadline) {
                 deadline = *next;
             }
@@ -638,6 +707,12 @@ private:
 
     // One key from the person at the keyboard.
     void type(char key) {
+        if (key == '\t' && m_editor.line().empty() && m_agent_view.customers().size() > 1) {
+            m_agent_view.choose_next();  // Tab on an empty line: the next customer
+            update_prompt();
+            redraw();
+            return;
+        }
         switch (m_editor.feed(key)) {
             case LineEditor::Outcome::editing:
                 break;
@@ -717,17 +792,20 @@ private:
 
     void update_prompt() {
         std::string prompt = m_session.name();
-        const auto& customers = m_session.customers();
         if (m_session.role() == Role::customer) {
             prompt += m_session.agent().empty()
                           ? (m_session.position() > 0
                                  ? " (number " + std::to_string(m_session.position()) + " in line)"
                                  : " (waiting)")
-                          : " to " + m_session.agent();
-        } else if (customers.size() == 1) {
-            prompt += " to " + customers.front();
+                          : " → " + m_session.agent();
         } else {
-            prompt += " (" + std::to_string(customers.size()) + " customers)";
+            std::vector<std::string> others;
+            for (const std::string& other : m_agent_view.others()) {
+                others.push_back(printable(other));
+            }
+            m_prompt = agent_prompt(printable(prompt), printable(m_agent_view.current()), others,
+                                    m_agent_view.waiting(), terminal_width() / 2);
+            return;
         }
         m_prompt = printable(prompt) + "> ";
     }
@@ -739,6 +817,7 @@ private:
 
     Settings m_settings;
     bool m_interactive;
+    AgentView m_agent_view;
     Display m_display;
     Session m_session;
     LineEditor m_editor;

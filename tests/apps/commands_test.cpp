@@ -117,6 +117,23 @@ TEST_CASE("explain_error says what went wrong in words, with the name in questio
 TEST_CASE("command_names: the slash commands of a role, read from the help text",
           "[client][commands]") {
     CHECK(command_names(Role::customer) == std::vector<std::string>{"/help", "/quit"});
-    CHECK(command_names(Role::agent) ==
-          std::vector<std::string>{"/msg", "/m", "/list", "/hist", "/end", "/help", "/quit"});
+    CHECK(command_names(Role::agent) == std::vector<std::string>{"/switch", "/msg", "/m", "/list",
+                                                                 "/hist", "/end", "/help",
+                                                                 "/quit"});
+}
+
+TEST_CASE("interpret: an agent's plain line goes to the current customer; /switch names one",
+          "[client][commands]") {
+    Session session = registered(Role::agent, "sam");
+    hear(session, "ASSIGNED ana\r\nASSIGNED bo\r\n");
+    CHECK(problem_of(interpret("hi", session)).starts_with("you have 2 customers (ana, bo)"));
+    CHECK(sent_bytes(interpret("hi", session, "bo")) == "MSG bo hi\n");
+    CHECK(std::get<SendLine>(interpret("hi", session, "bo")).request == CommandKind::msg);
+    CHECK(std::get<SendLine>(interpret("/list", session)).request == CommandKind::list);
+    CHECK(std::get<SwitchTo>(interpret("/switch  Bo", session)).name == "Bo");
+    CHECK(problem_of(interpret("/switch", session)) == "usage: /switch <customer>");
+    CHECK(problem_of(interpret("/switch bo ana", session)) == "usage: /switch <customer>");
+    Session customer = registered(Role::customer, "ana");
+    CHECK(problem_of(interpret("/switch bo", customer)) ==
+          "/switch is for agents; just type your message");
 }

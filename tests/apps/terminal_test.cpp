@@ -187,20 +187,20 @@ TEST_CASE(
     terminal.press("Enter");
     REQUIRE(terminal.shows("[ok] welcome sam"));
     REQUIRE(terminal.shows("[assigned] new customer: ana"));
-    REQUIRE(terminal.last_line_is("sam to ana>"));
+    REQUIRE(terminal.last_line_is("sam → ana · nobody waiting>"));
 
     terminal.type("half typed");
-    REQUIRE(terminal.last_line_is("sam to ana> half typed"));
+    REQUIRE(terminal.last_line_is("sam → ana · nobody waiting> half typed"));
     ana->write_stdin("hello from ana\n");
     REQUIRE(terminal.shows_message("ana → sam: hello from ana"));
-    CHECK(terminal.last_line_is("sam to ana> half typed"));
+    CHECK(terminal.last_line_is("sam → ana · nobody waiting> half typed"));
 
     terminal.type(" line");
     terminal.press("Enter");
     REQUIRE(ana->wait_stdout_line("msg sam half typed line"));
     REQUIRE(terminal.shows_message("sam → ana: half typed line ✓"));
     CHECK_FALSE(contains(terminal.screen(), "message received"));  // a mark, not a line
-    CHECK(terminal.last_line_is("sam to ana>"));
+    CHECK(terminal.last_line_is("sam → ana · nobody waiting>"));
 
     // Left and an insertion mid-line; Home and End.
     terminal.type("helo world");
@@ -208,33 +208,34 @@ TEST_CASE(
         terminal.press("Left");
     }
     terminal.type("l");
-    REQUIRE(terminal.last_line_is("sam to ana> hello world"));
+    REQUIRE(terminal.last_line_is("sam → ana · nobody waiting> hello world"));
     terminal.press("Home");
     terminal.type("[");
     terminal.press("End");
     terminal.type("]");
-    REQUIRE(terminal.last_line_is("sam to ana> [hello world]"));
+    REQUIRE(terminal.last_line_is("sam → ana · nobody waiting> [hello world]"));
     terminal.press("Enter");
     REQUIRE(ana->wait_stdout_line("msg sam [hello world]"));
 
     // Up recalls the last line sent; Ctrl-U clears it again.
     terminal.press("Up");
-    REQUIRE(terminal.last_line_is("sam to ana> [hello world]"));
+    REQUIRE(terminal.last_line_is("sam → ana · nobody waiting> [hello world]"));
     terminal.press("C-u");
-    REQUIRE(terminal.last_line_is("sam to ana>"));
+    REQUIRE(terminal.last_line_is("sam → ana · nobody waiting>"));
 
     // A push while the cursor is mid-line keeps the line and the cursor.
     terminal.type("abcdef");
     for (int i = 0; i < 3; ++i) {
         terminal.press("Left");
     }
-    REQUIRE(eventually([&] { return terminal.cursor_column() == "15"; }));
+    // "sam → ana · nobody waiting> " takes 28 columns (the arrow and the dot one each).
+    REQUIRE(eventually([&] { return terminal.cursor_column() == "31"; }));
     ana->write_stdin("ping from ana\n");
     REQUIRE(terminal.shows_message("ana → sam: ping from ana"));
-    CHECK(terminal.last_line_is("sam to ana> abcdef"));
-    CHECK(terminal.cursor_column() == "15");
+    CHECK(terminal.last_line_is("sam → ana · nobody waiting> abcdef"));
+    CHECK(terminal.cursor_column() == "31");
     terminal.type("X");
-    REQUIRE(terminal.last_line_is("sam to ana> abcXdef"));
+    REQUIRE(terminal.last_line_is("sam → ana · nobody waiting> abcXdef"));
     terminal.press("C-u");
     terminal.press("C-k");
 
@@ -244,10 +245,10 @@ TEST_CASE(
     terminal.type("a");
     terminal.press("Tab");
     terminal.type("done");
-    REQUIRE(terminal.last_line_is("sam to ana> /msg ana done"));
+    REQUIRE(terminal.last_line_is("sam → ana · nobody waiting> /msg ana done"));
     terminal.press("Enter");
     REQUIRE(ana->wait_stdout_line("msg sam done"));
-    CHECK(terminal.last_line_is("sam to ana>"));
+    CHECK(terminal.last_line_is("sam → ana · nobody waiting>"));
 
     terminal.press("C-c");
     REQUIRE(terminal.last_line_is("$"));
@@ -366,9 +367,10 @@ TEST_CASE("in a terminal: who said what, the ack as a mark, colour, and endings 
     agent.type(agent_line);
     agent.press("Enter");
     REQUIRE(agent.shows("[assigned] new customer: ana"));
+    REQUIRE(agent.last_line_is("sam → ana · nobody waiting>"));
     agent.type("/end ana");
     agent.press("Enter");
-    REQUIRE(agent.shows("[ok] your conversation with ana has ended"));
+    REQUIRE(agent.shows("[ok] your conversation with ana has ended; nobody is waiting"));
     REQUIRE(customer.shows("[closed] sam ended the conversation"));
     REQUIRE(customer.shows("exit status 0"));  // a normal end
     agent.type("/quit");
@@ -401,4 +403,68 @@ TEST_CASE("in a terminal: three wrong keys end the client with the server's reas
     REQUIRE(terminal.shows("exit status 1"));
     CHECK(terminal.last_line_is("$"));  // the shell's prompt: nothing asks for a key any more
     CHECK_FALSE(contains(terminal.screen(), "wrong-key"));  // never echoed
+}
+
+TEST_CASE(
+    "in a terminal: an agent sees its customers and the line, switches, and hears who is next",
+    "[client][terminal]") {
+    auto server = ServerProcess::start(
+        {"--bind", "127.0.0.1", "--port", "0", "--agent-key", key, "--agent-capacity", "2"});
+    const std::string port = std::to_string(server->wait_listening());
+    REQUIRE(port != "0");
+    ScratchDirectory directory;
+    Tmux agent(directory.path());
+    REQUIRE(agent.shows("$"));
+    agent.type("NO_COLOR=1 TELECHAT_AGENT_KEY=" + std::string(key) + " " +
+               client_then_status("--port " + port + " --name sam --role agent"));
+    agent.press("Enter");
+    REQUIRE(agent.last_line_is("sam · nobody waiting>"));
+
+    const auto customer = [&](const std::string& name) {
+        auto client = ServerProcess::start_client({"127.0.0.1", "--port", port, "--name", name});
+        REQUIRE(client->wait_stdout_line("ok welcome " + name));
+        return client;
+    };
+    auto ana = customer("ana");
+    REQUIRE(agent.shows("[assigned] new customer: ana"));
+    auto bob = customer("bob");
+    // The first customer stays the one plain lines go to; the second is listed.
+    REQUIRE(agent.last_line_is("sam → ana [bob] · nobody waiting>"));
+
+    // 3MCP tells an agent nothing when someone joins the line: its client asks.
+    auto eve = customer("eve");
+    REQUIRE(eve->wait_stdout_line("queued 1"));
+    REQUIRE(agent.last_line_is("sam → ana [bob] · 1 waiting>", 15000ms));
+
+    agent.type("to ana");
+    agent.press("Enter");
+    REQUIRE(ana->wait_stdout_line("msg sam to ana"));
+    agent.press("Tab");  // on an empty line: the next customer
+    REQUIRE(agent.last_line_is("sam → bob [ana] · 1 waiting>"));
+    agent.type("to bob");
+    agent.press("Enter");
+    REQUIRE(bob->wait_stdout_line("msg sam to bob"));
+    agent.type("/switch ANA");
+    agent.press("Enter");
+    REQUIRE(agent.shows("-- your lines now go to ana"));
+    REQUIRE(agent.last_line_is("sam → ana [bob] · 1 waiting>"));
+    agent.type("/switch zed");
+    agent.press("Enter");
+    REQUIRE(agent.shows("[error] zed is not one of your customers (ana, bob)"));
+
+    // Ending a conversation says whose, where the lines go now, and who comes next.
+    agent.type("/end ana");
+    agent.press("Enter");
+    REQUIRE(
+        agent.shows("[ok] your conversation with ana has ended; your lines go to bob now; "
+                    "the first in line comes to you"));
+    REQUIRE(agent.shows("[assigned] new customer: eve"));
+    REQUIRE(agent.last_line_is("sam → bob [eve] · nobody waiting>", 15000ms));
+    agent.type("/quit");
+    agent.press("Enter");
+    REQUIRE(agent.shows("exit status 0"));
+    for (auto* client : {ana.get(), bob.get(), eve.get()}) {
+        client->close_stdin();
+        CHECK(client->wait_exit());
+    }
 }
