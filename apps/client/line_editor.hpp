@@ -31,6 +31,7 @@
 
 #include <telechat/queue.hpp>
 
+#include <algorithm>
 #include <cstddef>
 #include <functional>
 #include <iterator>
@@ -375,7 +376,9 @@ private:
     // ---- completion ----
 
     // The first Tab completes as far as every candidate agrees; a Tab right
-    // after one that could not go further lists the candidates.
+    // after one that could not go further lists the candidates. Letters
+    // match in either case, as 3MCP compares names: "an" completes to "Ana",
+    // and the word takes the candidate's spelling.
     Outcome complete(bool after_tab) {
         m_after_tab = true;
         if (!m_complete) {
@@ -386,7 +389,7 @@ private:
         const bool first_word = slice(0, start).find_first_not_of(' ') == std::string_view::npos;
         m_candidates.clear();
         for (std::string& candidate : m_complete(word, first_word)) {
-            if (candidate.starts_with(word)) {
+            if (same_ignoring_case(std::string_view(candidate).substr(0, word.size()), word)) {
                 m_candidates.push_back(std::move(candidate));
             }
         }
@@ -394,16 +397,33 @@ private:
             return Outcome::editing;
         }
         if (m_candidates.size() == 1) {
-            insert(std::string_view(m_candidates.front()).substr(word.size()));
-            insert(" ");
+            replace_word(start, m_candidates.front() + " ");
             return Outcome::editing;
         }
         const std::string_view common = common_prefix(m_candidates);
         if (common.size() > word.size()) {
-            insert(common.substr(word.size()));
+            replace_word(start, std::string(common));
             return Outcome::editing;
         }
         return after_tab ? Outcome::show_candidates : Outcome::editing;
+    }
+
+    // The word from `start` to the cursor becomes `text`.
+    void replace_word(std::size_t start, const std::string& text) {
+        if (m_line.size() - (m_cursor - start) + text.size() > max_bytes) {
+            return;  // as insert() would: the line stays as it was
+        }
+        erase(start, m_cursor);
+        insert(text);
+    }
+
+    [[nodiscard]] static bool same_ignoring_case(std::string_view a, std::string_view b) noexcept {
+        const auto lower = [](char c) {
+            return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+        };
+        return a.size() == b.size() &&
+               std::equal(a.begin(), a.end(), b.begin(),
+                          [&](char x, char y) { return lower(x) == lower(y); });
     }
 
     // Cut at a character boundary: candidates "né" and "nè" share "n", not a byte of é.
@@ -411,7 +431,9 @@ private:
         std::string_view common = words.front();
         for (const std::string& word : words) {
             std::size_t same = 0;
-            while (same < common.size() && same < word.size() && common[same] == word[same]) {
+            while (same < common.size() && same < word.size() &&
+                   same_ignoring_case(common.substr(same, 1),
+                                      std::string_view(word).substr(same, 1))) {
                 ++same;
             }
             common = common.substr(0, same);

@@ -343,6 +343,28 @@ TEST_CASE("line editor: Tab completes the common prefix, a second Tab lists the 
     CHECK(with_keys("a\tb") == "ab");  // no completion source: Tab inserts nothing
 }
 
+TEST_CASE("line editor: Tab matches names in either case and takes the name's spelling",
+          "[client][editor]") {
+    LineEditor editor = completing_editor();
+    type(editor, keys({"/msg BR", tab, "hi"}));  // 3MCP names compare without case
+    CHECK(shown(editor) == "/msg bruno hi|");
+    editor.take_line();
+    type(editor, keys({"/msg AnAb", tab}));
+    CHECK(shown(editor) == "/msg anabela |");
+    editor.take_line();
+    type(editor, keys({"/msg A", tab}));  // ana, anabela agree on "ana"
+    CHECK(shown(editor) == "/msg ana|");
+    editor.take_line();
+    type(editor, keys({"/MS", tab}));
+    CHECK(shown(editor) == "/msg |");
+    editor.take_line();
+    // A completion that would pass the line's limit leaves the line as it was.
+    const std::string long_text(LineEditor::max_bytes - 6, 'x');
+    type(editor, long_text + " BR");
+    type(editor, tab);
+    CHECK(editor.line() == long_text + " BR");
+}
+
 TEST_CASE("line editor: render draws the prompt, the line and the cursor", "[client][editor]") {
     LineEditor editor;
     type(editor, "hello");

@@ -141,7 +141,8 @@ public:
     }
 
 private:
-    [[nodiscard]] std::string tmux() const { return "tmux -L " + m_socket; }
+    // -u: UTF-8 whatever the locale of the machine running the tests.
+    [[nodiscard]] std::string tmux() const { return "tmux -u -L " + m_socket; }
 
     std::string m_socket;
 };
@@ -451,6 +452,17 @@ TEST_CASE(
     agent.type("/switch zed");
     agent.press("Enter");
     REQUIRE(agent.shows("[error] zed is not one of your customers (ana, bob)"));
+
+    // Wide characters take two columns each, for the cursor too.
+    agent.type("日本語 ok");
+    REQUIRE(agent.last_line_is("sam → ana [bob] · 1 waiting> 日本語 ok"));
+    REQUIRE(eventually([&] { return agent.cursor_column() == "38"; }));  // 29 + 6 + 3
+    for (int i = 0; i < 3; ++i) {
+        agent.press("Left");
+    }
+    REQUIRE(eventually([&] { return agent.cursor_column() == "35"; }));
+    agent.press("Enter");
+    REQUIRE(ana->wait_stdout_line("msg sam 日本語 ok"));
 
     // Ending a conversation says whose, where the lines go now, and who comes next.
     agent.type("/end ana");
