@@ -4,6 +4,7 @@
 #pragma once
 
 #include <algorithm>
+#include <charconv>
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
@@ -20,24 +21,21 @@
 
 #include "detail/config.hpp"
 #include "detail/hash_table_slot.hpp"
-#include "detail/power_of_two_sizing.hpp"
 #include "detail/raw_buffer.hpp"
-#include "detail/robin_hood_index.hpp"
-#include "detail/wide_multiply.hpp"
+#include "hashing/concepts.hpp"
+#include "hashing/power_of_two.hpp"
+#include "hashing/robin_hood.hpp"
 #include "stack.hpp"
 
 namespace telechat {
 
 namespace detail {
 
-/// Spreads every bit of `hash` over all 64 bits (a 128-bit multiply by the
-/// golden ratio, folded). `std::hash` of an integer is the integer itself,
-/// so without this, keys 0, 8, 16, ... would all share one home bucket.
-/// On GCC and Clang the multiply is one instruction; wide_multiply() has a
-/// standard C++ path for compilers without a 128-bit integer.
-[[nodiscard]] inline std::uint64_t mix_hash(std::uint64_t hash) noexcept {
-    const WideProduct product = wide_multiply(hash, 0x9E3779B97F4A7C15ULL);
-    return product.low ^ product.high;
+/// `value` in the fewest digits that read back as it: 0.95F is "0.95", 8.0F is "8".
+[[nodiscard]] inline std::string shortest_decimal(float value) {
+    char text[32];
+    const auto written = std::to_chars(std::begin(text), std::end(text), value);
+    return std::string(std::begin(text), written.ptr);
 }
 
 /// Whether a hasher and an equality both accept keys of other types.
@@ -107,13 +105,17 @@ struct HashTableStats {
     double mean_probe_length = 0.0;
     /// @brief The longest probe length of any element (0 when empty).
     std::size_t max_probe_length = 0;
+    /// @brief Buckets holding a deleted entry's tombstone (LinearProbing and
+    ///        QuadraticProbing; always 0 for the others).
+    std::size_t tombstones = 0;
     /// @brief `probe_length_histogram[n]` elements have probe length `n`.
     std::vector<std::size_t> probe_length_histogram;
 };
 
 /**
- * @brief A hash map with open addressing: Robin Hood probing over an index
- *        of small buckets, with the key-value pairs kept in a dense array.
+ * @brief A hash map: the key-value pairs in a dense array, and an index of
+ *        buckets kept by a collision strategy (by default Robin Hood probing)
+ *        over a sizing rule (by default powers of two).
  *
  * @tparam K the key type: hashable by `Hash`, comparable by `KeyEqual`,
  *           move-constructible and move-assignable (move-only keys work);
@@ -128,6 +130,14 @@ struct HashTableStats {
  *           StringHash). The overloads for such lookups carry the
  *           constraint `requires detail::TransparentLookup<Hash, KeyEqual>`,
  *           which means exactly that: both define `is_transparent`.
+ * @tparam Collision the collision strategy (telechat/hashing.hpp):
+ *           hashing::RobinHood, hashing::LinearProbing,
+ *           hashing::QuadraticProbing, hashing::SeparateChaining, or your own
+ *           model of hashing::CollisionStrategy. It owns the index: its
+ *           bucket format, its invariants, how a search walks it.
+ * @tparam Sizing the sizing rule: hashing::PowerOfTwo or hashing::Prime, or
+ *           your own model of hashing::SizingRule. It owns the bucket counts,
+ *           how they grow, and whether hashes are mixed.
  *
  * @anchor hash_table_how
  * ## How it works
@@ -161,19 +171,23 @@ struct HashTableStats {
  * Growing rebuilds only the index: the values never move when the table
  * grows, only when the value array itself grows (like a Stack).
  *
- * The collision strategy and the sizing rule are separate, internal
- * pieces (`telechat/detail/robin_hood_index.hpp` and
- * `telechat/detail/power_of_two_sizing.hpp`); the guide explains them.
+ * That is the default, hashing::RobinHood over hashing::PowerOfTwo. The
+ * table itself knows only the dense array; the index is the collision
+ * strategy's (`Collision`), over the sizing rule's buckets (`Sizing`), and
+ * either can be swapped (see @ref hash_table_guide "the guide"'s lab).
  *
- * @invariant Every value is named by exactly one bucket, and every occupied
- *            bucket names a distinct value: `size()` occupied buckets.
- * @invariant An entry's stored distance is 1 + how many buckets it sits past
- *            its home bucket, and its fingerprint matches its key's hash.
- * @invariant Robin Hood order: every bucket between an entry's home and the
- *            entry holds an entry at least as far from home as it would be.
- * @invariant No two values have equal keys.
- * @invariant `size() <= max_load_factor() * bucket_count()`, and at least one
- *            bucket is empty.
+ * **Growth.** An insert that finds the index out of room (hashing::
+ * CollisionIndex::has_room(), where tombstones count) rebuilds it: at the same
+ * bucket count if the elements fill at most half of its limit (so it was
+ * the tombstones that filled it, and the rebuild drops them), otherwise at
+ * the sizing rule's next count. A probe sequence that meets no free bucket
+ * also grows the table.
+ *
+ * @invariant Every value is named by exactly one entry of the index, and
+ *            every entry names a distinct value; the strategy's own
+ *            invariants hold (see each strategy).
+ * @invariant No two values have equal keys: a search for each key finds its own value.
+ * @invariant `size() <= Collision::element_limit(bucket_count(), max_load_factor())`.
  *
  * @anchor hash_table_complexity
  * ## Complexity
@@ -235,7 +249,9 @@ struct HashTableStats {
  * @see @ref hash_table_guide "The HashTable guide": the design and its
  *      alternatives, and how to read stats().
  */
-template <class K, class V, class Hash = std::hash<K>, class KeyEqual = std::equal_to<K>>
+template <class K, class V, class Hash = std::hash<K>, class KeyEqual = std::equal_to<K>,
+          class Collision = hashing::RobinHood, class Sizing = hashing::PowerOfTwo>
+requires hashing::CollisionStrategyFor<Collision, Sizing>
 class HashTable {
     static_assert(detail::hashes_keys<Hash, K>,
                   "telechat::HashTable<K, V, Hash>: Hash cannot hash a K: specialise std::hash<K>, "
@@ -267,15 +283,25 @@ public:
     /// @brief A read-only random-access iterator over the dense value array.
     using const_iterator = detail::SlotIterator<detail::HashSlot<K, V>, true>;
 
-    /// @brief The load factor a new table grows at.
-    static constexpr float default_max_load_factor = 0.8F;
+    /// @brief The collision strategy.
+    using collision_strategy = Collision;
+    /// @brief The sizing rule.
+    using sizing_rule = Sizing;
+    /// @brief The load factor a new table grows at: the strategy's (0.8 for
+    ///        open addressing, 1 for chaining).
+    static constexpr float default_max_load_factor = Collision::default_max_load_factor;
+    /// @brief The lowest maximum load factor accepted.
+    static constexpr float lowest_max_load_factor = 0.05F;
+    /// @brief The highest maximum load factor accepted: the strategy's
+    ///        (0.95 for open addressing, 8 for chaining).
+    static constexpr float highest_max_load_factor = Collision::highest_max_load_factor;
 
     /// @brief An empty table. Allocates nothing.
     /// @complexity O(1).
     HashTable() = default;
 
     /// @brief An empty table with room for `bucket_count` buckets.
-    /// @param bucket_count the number of buckets to allocate (rounded up to a power of two).
+    /// @param bucket_count the number of buckets to allocate (rounded up by the sizing rule).
     /// @param hash the hash function.
     /// @param equal the key equality.
     /// @complexity O(bucket_count).
@@ -524,10 +550,10 @@ public:
         const auto candidate_index = static_cast<std::uint32_t>(size() - 1);
         try {
             const std::uint64_t hash = hash_of(candidate.first);
-            const detail::Probe probe = find_in_index(hash, candidate.first);
+            const Probe probe = find_in_index(hash, candidate.first);
             if (probe.found) {
                 m_values.pop();
-                return {iterator_at(m_index.bucket(probe.bucket).value_index), false};
+                return {iterator_at(m_index.value_at(probe)), false};
             }
             index_new_value(hash, probe, candidate_index);
         } catch (...) {
@@ -636,7 +662,8 @@ public:
     iterator erase(const_iterator position) {
         const auto index = static_cast<std::uint32_t>(position - cbegin());
         const std::uint64_t hash = hash_of(position->first);
-        erase_at(m_index.position_of(hash, index), index);
+        erase_at(m_index.find(hash, [index](std::uint32_t value) { return value == index; }),
+                 index);
         return iterator_at(index);
     }
 
@@ -709,43 +736,47 @@ public:
     [[nodiscard]] float max_load_factor() const noexcept { return m_max_load_factor; }
 
     /// @brief Sets the load factor above which an insert grows the index,
-    ///        rehashing at once if the table is already fuller than that.
-    /// @param limit the new maximum, in `[0.05, 0.95]`. Higher values save
-    ///        memory at the cost of longer probes.
+    ///        and rebuilds the index for it (with more buckets if the table
+    ///        is already fuller than that).
+    /// @param limit the new maximum, in `[lowest_max_load_factor,
+    ///        highest_max_load_factor]`: `[0.05, 0.95]` for open addressing,
+    ///        `[0.05, 8]` for chaining. Higher values save memory at the cost
+    ///        of longer probes.
     /// @throws std::invalid_argument if `limit` is outside that range.
-    /// @complexity O(1), or O(n + bucket_count) if it rehashes.
+    /// @complexity O(n + bucket_count).
+    /// @invalidation None: only the index is rebuilt.
+    /// @exceptionsafety Strong.
     void max_load_factor(float limit) {
-        if (!(limit >= 0.05F && limit <= 0.95F)) {
-            throw std::invalid_argument(
-                "telechat::HashTable::max_load_factor must be in [0.05, 0.95]");
+        if (!(limit >= lowest_max_load_factor && limit <= highest_max_load_factor)) {
+            throw std::invalid_argument("telechat::HashTable::max_load_factor must be in [0.05, " +
+                                        detail::shortest_decimal(highest_max_load_factor) +
+                                        "] for " + std::string(Collision::name));
         }
         const float previous = std::exchange(m_max_load_factor, limit);
-        if (size() > Sizing::element_limit(bucket_count(), limit)) {
-            // Rebuild before anything else changes: if hashing throws, the
-            // old limit and index stay, and so do the invariants.
-            try {
-                rebuild_index(Sizing::bucket_count_for(size(), limit));
-            } catch (...) {
-                m_max_load_factor = previous;
-                throw;
-            }
-        } else {
-            m_index.set_element_limit(Sizing::element_limit(bucket_count(), limit));
+        if (bucket_count() == 0) {
+            return;
+        }
+        // Rebuild before anything else changes: if hashing throws, the old
+        // limit and index stay, and so do the invariants.
+        try {
+            rebuild_index(std::max(bucket_count(), bucket_count_for(size(), limit)));
+        } catch (...) {
+            m_max_load_factor = previous;
+            throw;
         }
     }
 
     /// @brief Sets the bucket count to at least `bucket_count`, and at least
-    ///        what the current size needs, rounded up to a power of two.
+    ///        what the current size needs, rounded up by the sizing rule.
     /// @param bucket_count the wanted number of buckets; 0 shrinks to fit.
     /// @complexity O(n + bucket_count).
     /// @invalidation None: only the index is rebuilt.
     /// @exceptionsafety Strong.
     void rehash(size_type bucket_count) {
-        const size_type needed =
-            size() == 0 && bucket_count == 0
-                ? 0
-                : std::max(Sizing::round_up(bucket_count),
-                           Sizing::bucket_count_for(size(), m_max_load_factor));
+        const size_type needed = size() == 0 && bucket_count == 0
+                                     ? 0
+                                     : std::max(Sizing::round_up(bucket_count),
+                                                bucket_count_for(size(), m_max_load_factor));
         if (needed != this->bucket_count()) {
             rebuild_index(needed);
         }
@@ -761,7 +792,7 @@ public:
         require_fits(count);
         m_values.reserve(count);
         if (count > m_index.element_limit()) {
-            rebuild_index(Sizing::bucket_count_for(count, m_max_load_factor));
+            rebuild_index(bucket_count_for(count, m_max_load_factor));
         }
     }
 
@@ -854,11 +885,12 @@ public:
         result.bucket_count = bucket_count();
         result.load_factor = load_factor();
         result.max_load_factor = m_max_load_factor;
+        result.tombstones = m_index.tombstones();
         std::size_t total = 0;
-        for (size_type b = 0; b < bucket_count(); ++b) {
-            const std::size_t length = m_index.bucket(b).distance();
-            if (length == 0) {
-                continue;
+        m_index.for_each_bucket([&](std::size_t /*bucket*/, const hashing::BucketView& view) {
+            const std::size_t length = view.probe_length;
+            if (view.state != hashing::BucketView::State::entry) {
+                return;
             }
             if (length >= result.probe_length_histogram.size()) {
                 result.probe_length_histogram.resize(length + 1);
@@ -866,7 +898,7 @@ public:
             ++result.probe_length_histogram[length];
             total += length;
             result.max_probe_length = std::max(result.max_probe_length, length);
-        }
+        });
         if (size() != 0) {
             result.mean_probe_length = static_cast<double>(total) / static_cast<double>(size());
         }
@@ -881,31 +913,33 @@ public:
         detail::require_invariant(size() <= m_index.element_limit() || size() == 0,
                                   "HashTable: size within the load limit");
         detail::require_invariant(
-            m_index.element_limit() == Sizing::element_limit(bucket_count(), m_max_load_factor),
+            m_index.element_limit() == Collision::element_limit(bucket_count(), m_max_load_factor),
             "HashTable: load limit matches the bucket count");
-        std::size_t occupied = 0;
-        std::vector<bool> named(size(), false);
-        for (size_type b = 0; b < bucket_count(); ++b) {
-            const detail::Bucket& here = m_index.bucket(b);
-            if (here.empty()) {
-                continue;
-            }
-            ++occupied;
-            detail::require_invariant(here.value_index < size(),
-                                      "HashTable: every bucket names an existing value");
-            detail::require_invariant(!named[here.value_index],
-                                      "HashTable: no value is named by two buckets");
-            named[here.value_index] = true;
-            check_bucket(b, here);
+        m_index.check_invariants(size(),
+                                 [this](std::uint32_t value) { return hash_of(key_at(value)); });
+        for (size_type i = 0; i < size(); ++i) {
+            detail::require_invariant(position_of(key_at(i)) == i,
+                                      "HashTable: a search for each key finds its own value "
+                                      "(unique keys)");
         }
-        detail::require_invariant(occupied == size(), "HashTable: one occupied bucket per value");
-        detail::require_invariant(bucket_count() == 0 || occupied < bucket_count(),
-                                  "HashTable: at least one bucket stays empty");
+    }
+
+    /// @brief The collision strategy's index, read-only: for pictures and
+    ///        experiments (`telechat-lab`), never needed to use the table.
+    /// @return the index; see hashing::CollisionIndex.
+    [[nodiscard]] const auto& index() const noexcept { return m_index; }
+
+    /// @brief The prepared hash of `key`, as the index sees it.
+    /// @param key a key.
+    /// @return `Sizing::prepare(hash_function()(key))`.
+    template <class Key>
+    [[nodiscard]] std::uint64_t prepared_hash(const Key& key) const {
+        return hash_of(key);
     }
 
 private:
-    using Sizing = detail::PowerOfTwoSizing;
-    using Index = detail::RobinHoodIndex<Sizing>;
+    using Index = typename Collision::template Index<Sizing>;
+    using Probe = typename Index::Probe;
     using Slot = detail::HashSlot<K, V>;
 
     // What moving and swapping the table may throw: only what its function
@@ -951,7 +985,7 @@ private:
 
     template <class Key>
     [[nodiscard]] std::uint64_t hash_of(const Key& key) const {
-        return detail::mix_hash(static_cast<std::uint64_t>(m_hash(key)));
+        return Sizing::prepare(static_cast<std::size_t>(m_hash(key)));
     }
 
     // The position of `key` in the value array, or size() if absent.
@@ -975,8 +1009,8 @@ private:
             if (empty()) {
                 return size();
             }
-            const detail::Probe probe = find_in_index(hash_of(key), key);
-            return probe.found ? m_index.bucket(probe.bucket).value_index : size();
+            const Probe probe = find_in_index(hash_of(key), key);
+            return probe.found ? m_index.value_at(probe) : size();
         } else {
             return size();
         }
@@ -984,25 +1018,25 @@ private:
 
     // Probes the index for `key`. Without buckets, nothing is found.
     template <class Key>
-    [[nodiscard]] detail::Probe find_in_index(std::uint64_t hash, const Key& key) const {
+    [[nodiscard]] Probe find_in_index(std::uint64_t hash, const Key& key) const {
         if (bucket_count() == 0) {
             return {};
         }
         const Slot* values = m_values.begin();
-        return m_index.probe(
+        return m_index.find(
             hash, [&](std::uint32_t index) { return m_equal(values[index].element.first, key); });
     }
 
     template <class Key, class... Args>
     std::pair<iterator, bool> try_emplace_impl(Key&& key, Args&&... args) {
         const std::uint64_t hash = hash_of(key);
-        const detail::Probe probe = find_in_index(hash, key);
+        const Probe probe = find_in_index(hash, key);
         if (probe.found) {
-            return {iterator_at(m_index.bucket(probe.bucket).value_index), false};
+            return {iterator_at(m_index.value_at(probe)), false};
         }
         const auto new_index = static_cast<std::uint32_t>(size());
         require_fits(size() + 1);
-        const detail::Probe where = make_room_in_index(hash, probe);
+        const Probe where = make_room_in_index(hash, probe);
         m_values.emplace(std::in_place, std::piecewise_construct,
                          std::forward_as_tuple(std::forward<Key>(key)),
                          std::forward_as_tuple(std::forward<Args>(args)...));
@@ -1011,43 +1045,92 @@ private:
     }
 
     // Indexes the value just appended at `value_index` (the last one).
-    void index_new_value(std::uint64_t hash, const detail::Probe& probe,
-                         std::uint32_t value_index) {
+    void index_new_value(std::uint64_t hash, const Probe& probe, std::uint32_t value_index) {
         require_fits(size());
-        const detail::Probe where = make_room_in_index(hash, probe, value_index);
+        const Probe where = make_room_in_index(hash, probe, value_index);
         m_index.place(where, value_index);
     }
 
-    // Grows the index if one more entry would pass its load limit, and says
-    // where the entry for `hash` goes. Growing rebuilds the index from the
-    // first `indexed` values, and the old probe is then stale.
-    detail::Probe make_room_in_index(std::uint64_t hash, const detail::Probe& probe,
-                                     std::uint32_t indexed) {
-        if (indexed < m_index.element_limit()) {
+    // Makes the index ready for one more entry, for `hash`, and says where
+    // it goes: rebuilt from the first `indexed` values if it is out of room
+    // (the growth rule in the class notes), and larger still while the
+    // hash's probe sequence meets no free bucket. A rebuild makes the old
+    // probe stale.
+    Probe make_room_in_index(std::uint64_t hash, const Probe& probe, std::uint32_t indexed) {
+        if (bucket_count() != 0 && m_index.has_room() && m_index.can_place(probe)) {
             return probe;
         }
-        const size_type grown = bucket_count() == 0 ? Sizing::min_bucket_count : 2 * bucket_count();
-        rebuild_index(
-            std::max(grown, Sizing::bucket_count_for(indexed + size_type{1}, m_max_load_factor)),
-            indexed);
-        return m_index.probe_absent(hash);
+        // Out of room: the growth rule. Room, but no free bucket on this
+        // hash's probe sequence: more buckets.
+        size_type count = bucket_count() != 0 && m_index.has_room()
+                              ? Sizing::grow(bucket_count())
+                              : bucket_count_for_one_more(indexed);
+        for (;;) {
+            rebuild_index(count, indexed);
+            const Probe where = find_free(hash);
+            if (m_index.can_place(where)) {
+                return where;
+            }
+            count = Sizing::grow(bucket_count());
+        }
     }
 
-    detail::Probe make_room_in_index(std::uint64_t hash, const detail::Probe& probe) {
+    // The bucket count for `indexed + 1` entries: the same as now if the
+    // entries fill at most half of its limit (tombstones filled the rest),
+    // else the next count of the sizing rule, or more if the limit needs it.
+    [[nodiscard]] size_type bucket_count_for_one_more(size_type indexed) const {
+        const size_type wanted = indexed + 1;
+        if (bucket_count() != 0 && wanted <= m_index.element_limit() / 2) {
+            return bucket_count();
+        }
+        const size_type grown = bucket_count() == 0 ? Sizing::round_up(Sizing::min_bucket_count)
+                                                    : Sizing::grow(bucket_count());
+        return std::max(grown, bucket_count_for(wanted, m_max_load_factor));
+    }
+
+    // The smallest bucket count of the sizing rule that holds `elements` at `max_load`.
+    [[nodiscard]] static size_type bucket_count_for(size_type elements, float max_load) {
+        size_type count = Sizing::round_up(Sizing::min_bucket_count);
+        while (Collision::element_limit(count, max_load) < elements) {
+            count = Sizing::grow(count);
+        }
+        return count;
+    }
+
+    // Where an entry for `hash`, known to be absent, would go.
+    [[nodiscard]] Probe find_free(std::uint64_t hash) const {
+        return m_index.find(hash, [](std::uint32_t) { return false; });
+    }
+
+    Probe make_room_in_index(std::uint64_t hash, const Probe& probe) {
         return make_room_in_index(hash, probe, static_cast<std::uint32_t>(size()));
     }
 
     void rebuild_index(size_type new_bucket_count) { rebuild_index(new_bucket_count, size()); }
 
-    // Builds a fresh index of `new_bucket_count` buckets for the first
+    // Builds a fresh index of `new_bucket_count` buckets (more, if some
+    // value's probe sequence meets no free bucket there) for the first
     // `indexed` values and swaps it in; if hashing throws, nothing changed.
     void rebuild_index(size_type new_bucket_count, size_type indexed) {
-        Index fresh(new_bucket_count, Sizing::element_limit(new_bucket_count, m_max_load_factor));
-        for (size_type i = 0; i < indexed; ++i) {
-            const std::uint64_t hash = hash_of(key_at(i));
-            fresh.place(fresh.probe_absent(hash), static_cast<std::uint32_t>(i));
+        for (size_type count = new_bucket_count;; count = Sizing::grow(count)) {
+            Index fresh(count, Collision::element_limit(count, m_max_load_factor));
+            if (index_values(fresh, indexed)) {
+                m_index.swap(fresh);
+                return;
+            }
         }
-        m_index.swap(fresh);
+    }
+
+    // Indexes the first `indexed` values in `fresh`; false if one found no free bucket.
+    bool index_values(Index& fresh, size_type indexed) const {
+        for (size_type i = 0; i < indexed; ++i) {
+            const Probe where = fresh.find(hash_of(key_at(i)), [](std::uint32_t) { return false; });
+            if (!fresh.can_place(where)) {
+                return false;
+            }
+            fresh.place(where, static_cast<std::uint32_t>(i));
+        }
+        return true;
     }
 
     template <class Key>
@@ -1056,26 +1139,26 @@ private:
             if (empty()) {
                 return 0;
             }
-            const detail::Probe probe = find_in_index(hash_of(key), key);
+            const Probe probe = find_in_index(hash_of(key), key);
             if (!probe.found) {
                 return 0;
             }
-            erase_at(probe.bucket, m_index.bucket(probe.bucket).value_index);
+            erase_at(probe, m_index.value_at(probe));
             return 1;
         } else {
             return 0;
         }
     }
 
-    // Removes the entry in `bucket`, which names `index`. The last value
-    // moves into the hole so that the value array stays dense.
-    void erase_at(size_type bucket, std::uint32_t index) {
+    // Removes the entry `found`, which names `index`. The last value moves
+    // into the hole so that the value array stays dense.
+    void erase_at(const Probe& found, std::uint32_t index) {
         const auto last = static_cast<std::uint32_t>(size() - 1);
         Slot* values = m_values.begin();
         // Hash the last key before the index changes: if the hash throws,
         // the table is still exactly as it was.
         const std::uint64_t last_hash = index != last ? hash_of(key_at(last)) : 0;
-        m_index.erase(bucket);
+        m_index.erase(found);
         if (index != last) {
             m_index.retarget(last_hash, last, index);
             fill_hole(values[index], values[last]);
@@ -1086,24 +1169,6 @@ private:
     // noexcept on purpose: a move that throws half-way would leave a value
     // no bucket names, so the program stops rather than run on corrupted.
     static void fill_hole(Slot& hole, Slot& last) noexcept { detail::move_slot_over(hole, last); }
-
-    void check_bucket(size_type position, const detail::Bucket& here) const {
-        const K& key = key_at(here.value_index);
-        const std::uint64_t hash = hash_of(key);
-        const size_type home = m_index.home(hash);
-        const size_type offset =
-            position >= home ? position - home : position + bucket_count() - home;
-        const std::uint32_t expected =
-            Index::first_step(hash) +
-            static_cast<std::uint32_t>(offset) * detail::Bucket::dist_unit;
-        detail::require_invariant(
-            here.dist_and_fingerprint == expected,
-            "HashTable: stored distance and fingerprint match the key's hash");
-        const detail::Probe found = find_in_index(hash, key);
-        detail::require_invariant(found.found && found.bucket == position,
-                                  "HashTable: a lookup of each key reaches its own bucket "
-                                  "(Robin Hood order, unique keys)");
-    }
 
     void require_fits(size_type count) const {
         if (count > max_size()) {
@@ -1146,9 +1211,9 @@ private:
 ///               array), and `end()`.
 /// @exceptionsafety Basic: if `pred` or the hash throws, the elements removed
 ///                  before stay removed.
-template <class K, class V, class Hash, class KeyEqual, class Pred>
-typename HashTable<K, V, Hash, KeyEqual>::size_type erase_if(HashTable<K, V, Hash, KeyEqual>& table,
-                                                             Pred pred) {
+template <class K, class V, class Hash, class KeyEqual, class Collision, class Sizing, class Pred>
+typename HashTable<K, V, Hash, KeyEqual, Collision, Sizing>::size_type erase_if(
+    HashTable<K, V, Hash, KeyEqual, Collision, Sizing>& table, Pred pred) {
     const auto before = table.size();
     for (auto it = table.begin(); it != table.end();) {
         if (pred(*it)) {

@@ -32,6 +32,7 @@
 #include "desk/session_slots.hpp"
 #include "desk/waiting_line.hpp"
 #include "hash_table.hpp"
+#include "hashing.hpp"
 #include "invariant.hpp"
 #include "protocol/command.hpp"
 #include "protocol/command_writer.hpp"

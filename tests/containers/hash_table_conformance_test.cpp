@@ -21,6 +21,11 @@
 #include <vector>
 
 #include "element_types.hpp"
+#include "hash_combination.hpp"
+
+// Compiled once per collision strategy and sizing rule: see hash_combination.hpp.
+namespace COMBINATION_NAMESPACE {
+using telechat_test::ComboTable;
 
 using telechat::HashTable;
 using telechat_test::MoveOnly;
@@ -50,9 +55,9 @@ struct SwapMayThrowEqual {
     friend void swap(SwapMayThrowEqual& /*a*/, SwapMayThrowEqual& /*b*/) {}  // not noexcept
 };
 
-using PlainTable = HashTable<int, int>;
-using CopyMayThrowTable = HashTable<int, int, CopyMayThrowHash>;
-using SwapMayThrowTable = HashTable<int, int, std::hash<int>, SwapMayThrowEqual>;
+using PlainTable = ComboTable<int, int>;
+using CopyMayThrowTable = ComboTable<int, int, CopyMayThrowHash>;
+using SwapMayThrowTable = ComboTable<int, int, std::hash<int>, SwapMayThrowEqual>;
 
 static_assert(std::is_nothrow_move_constructible_v<PlainTable>);
 static_assert(std::is_nothrow_move_assignable_v<PlainTable>);
@@ -111,7 +116,7 @@ struct Armed {
     ~Armed() { ArmedHash::armed = false; }
 };
 
-using ArmedTable = HashTable<int, int, ArmedHash>;
+using ArmedTable = ComboTable<int, int, ArmedHash>;
 
 ArmedTable armed_table_of(int count, int seed) {
     ArmedTable table(0, ArmedHash(seed));
@@ -136,7 +141,7 @@ bool holds_keys(const ArmedTable& table, int count) {
 
 }  // namespace
 
-TEST_CASE("HashTable: tables whose equality's swap is not noexcept still swap",
+TEST_CASE(COMBINATION "HashTable: tables whose equality's swap is not noexcept still swap",
           "[hash_table][conformance]") {
     SwapMayThrowTable a;
     SwapMayThrowTable b;
@@ -150,7 +155,7 @@ TEST_CASE("HashTable: tables whose equality's swap is not noexcept still swap",
     REQUIRE_NOTHROW(a.check_invariants());
 }
 
-TEST_CASE("HashTable: an exception from the hasher's copy or move reaches the caller",
+TEST_CASE(COMBINATION "HashTable: an exception from the hasher's copy or move reaches the caller",
           "[hash_table][conformance][exceptions]") {
     static_assert(!std::is_nothrow_move_constructible_v<ArmedTable>);
     ArmedTable source = armed_table_of(100, 7);
@@ -261,11 +266,11 @@ Container assigned_every_way(const Container& original) {
 
 }  // namespace
 
-TEST_CASE("Containers assign and self-assign elements whose type hijacks unary &",
+TEST_CASE(COMBINATION "Containers assign and self-assign elements whose type hijacks unary &",
           "[hash_table][stack][queue][conformance]") {
     using hijack::Hijacker;
     SECTION("HashTable, as the key and as the value") {
-        HashTable<Hijacker, Hijacker, hijack::HijackerHash> original;
+        ComboTable<Hijacker, Hijacker, hijack::HijackerHash> original;
         original.try_emplace(Hijacker{1}, Hijacker{10});
         original[Hijacker{2}] = Hijacker{20};
         auto table = assigned_every_way(original);
@@ -314,7 +319,7 @@ std::vector<int> sorted_keys(const PlainTable& table) {
 
 }  // namespace
 
-TEST_CASE("HashTable: erase(first, last) removes exactly that range",
+TEST_CASE(COMBINATION "HashTable: erase(first, last) removes exactly that range",
           "[hash_table][conformance][erase]") {
     PlainTable table = table_of(20);
     std::vector<int> expected = sorted_keys(table);
@@ -367,7 +372,8 @@ TEST_CASE("HashTable: erase(first, last) removes exactly that range",
     }
 }
 
-TEST_CASE("HashTable: erase(first, last) agrees with std::unordered_map on random ranges",
+TEST_CASE(COMBINATION
+          "HashTable: erase(first, last) agrees with std::unordered_map on random ranges",
           "[hash_table][conformance][erase]") {
     std::mt19937 rng(1234);
     for (int round = 0; round < 200; ++round) {
@@ -393,7 +399,7 @@ TEST_CASE("HashTable: erase(first, last) agrees with std::unordered_map on rando
     }
 }
 
-TEST_CASE("HashTable: erase_if, found by argument-dependent lookup, returns the count",
+TEST_CASE(COMBINATION "HashTable: erase_if, found by argument-dependent lookup, returns the count",
           "[hash_table][conformance][erase]") {
     SECTION("int keys") {
         PlainTable table = table_of(1000);
@@ -410,7 +416,7 @@ TEST_CASE("HashTable: erase_if, found by argument-dependent lookup, returns the 
         REQUIRE(table.empty());
     }
     SECTION("string keys, a predicate on the structured binding") {
-        HashTable<std::string, int, telechat::StringHash, std::equal_to<>> table;
+        ComboTable<std::string, int, telechat::StringHash, std::equal_to<>> table;
         for (int i = 0; i < 200; ++i) {
             table.try_emplace("key " + std::to_string(i), i);
         }
@@ -425,7 +431,7 @@ TEST_CASE("HashTable: erase_if, found by argument-dependent lookup, returns the 
         REQUIRE_FALSE(table.contains(std::string_view("key 17")));
     }
     SECTION("move-only keys") {
-        HashTable<MoveOnly, int, MoveOnlyHash> table;
+        ComboTable<MoveOnly, int, MoveOnlyHash> table;
         for (int i = 0; i < 50; ++i) {
             REQUIRE(table.insert(std::pair<MoveOnly, int>(MoveOnly(i), i)).second);
         }
@@ -434,3 +440,5 @@ TEST_CASE("HashTable: erase_if, found by argument-dependent lookup, returns the 
         REQUIRE(table.contains(MoveOnly(30)));
     }
 }
+
+}  // namespace COMBINATION_NAMESPACE
