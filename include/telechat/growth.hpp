@@ -20,13 +20,17 @@
  * reallocates, how many element moves that costs, and how much memory stands
  * empty or is held twice while the elements move.
  *
- * | rule                | capacities from an empty container | moves per push | worst waste |
- * |---------------------|------------------------------------|----------------|-------------|
- * | growth::Doubling    | 8, 16, 32, 64, 128, ...             | at most 1      | 50 %        |
- * | growth::HalfAgain   | 8, 12, 18, 27, 40, 60, 90, ...      | at most 2      | 33 %        |
+ * | rule              | capacities from empty          | moves per push | empty, worst | held while
+ * growing from n |
+ * |-------------------|--------------------------------|----------------|--------------|---------------------------|
+ * | growth::Doubling  | 8, 16, 32, 64, 128, ...        | below 2        | 1/2          | 3n slots
+ * (n + 2n)         | | growth::HalfAgain | 8, 12, 18, 27, 40, 60, 90, ... | below 3        | 1/3
+ * | 2.5n slots (n + 1.5n)     |
  *
- * (A push that grows from c to g·c moves c elements, paid for by the
- * (g - 1)·c pushes before the next growth: 1/(g - 1) moves per push.)
+ * A growth by g from a full block of c moves c elements, so all the growths
+ * so far have moved c + c/g + c/g² + ... < c·g/(g - 1) elements, with more
+ * than c pushed: fewer than g/(g - 1) moves per push, amortised O(1); about
+ * 1/(g - 1) when the last block has just filled up.
  */
 namespace telechat::growth {
 
@@ -120,7 +124,7 @@ template <class Step>
  *
  * Each growth moves every element once; since the block doubles, the
  * elements moved by all the growths so far add up to fewer than the
- * capacity, so a push costs O(1) amortised (at most one move per push).
+ * capacity, so a push costs O(1) amortised (fewer than two moves per push).
  * The blocks freed so far (8 + 16 + ... + c/2 = c - 8) never add up to the
  * next one (2c): an allocator can never reuse them for it.
  *
@@ -165,10 +169,10 @@ struct Doubling {
  *        folly's fbvector (for mid-sized blocks) do.
  *
  * A growth moves every element, and the block grows by half, so a push
- * costs at most two moves amortised: more than Doubling, but the block
+ * costs fewer than three moves amortised: more than Doubling, but the block
  * holds at most a third of its slots empty instead of half, and the blocks
- * freed so far soon add up to more than the next one (from the 6th growth
- * on here), so an allocator that merges neighbouring free blocks can reuse
+ * freed so far soon add up to more than the next one (from the growth to 60
+ * slots on), so an allocator that merges neighbouring free blocks can reuse
  * them.
  *
  * Every capacity is a ring capacity, so a slot costs a modulo (a division)
