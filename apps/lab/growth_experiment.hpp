@@ -39,12 +39,13 @@ public:
         : m_counts(other.m_counts), m_payload(other.m_payload) {
         ++m_counts->copies;
     }
+    // NOLINTNEXTLINE(performance-noexcept-move-constructor): may throw on purpose, so growth copies
     CountingElement(CountingElement&& other) noexcept(NoexceptMove)
         : m_counts(other.m_counts), m_payload(other.m_payload) {
         ++m_counts->moves;
     }
-    CountingElement& operator=(const CountingElement&) = default;
-    CountingElement& operator=(CountingElement&&) = default;
+    CountingElement& operator=(const CountingElement&) noexcept = default;
+    CountingElement& operator=(CountingElement&&) noexcept = default;
     ~CountingElement() = default;
 
     [[nodiscard]] std::uint64_t payload() const noexcept { return m_payload; }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <charconv>
+#include <cstddef>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -77,6 +78,7 @@ inline std::optional<Operation> parse_one(std::string_view text) {
 /// `count` pushes of first, first + 1, ...; then `pops` pops.
 [[nodiscard]] inline std::vector<Operation> pushes_then_pops(int first, int count, int pops) {
     std::vector<Operation> operations;
+    operations.reserve(static_cast<std::size_t>(count) + static_cast<std::size_t>(pops));
     for (int i = 0; i < count; ++i) {
         operations.push_back({Operation::Kind::push, first + i});
     }
@@ -95,6 +97,7 @@ template <class Container, class Picture>
                                                      Picture picture) {
     Container container;
     std::vector<SlotPicture> pictures;
+    pictures.reserve(operations.size());
     for (const Operation& operation : operations) {
         std::string outcome;
         if (operation.kind == Operation::Kind::push) {
@@ -116,6 +119,7 @@ template <class Container, class Picture>
 /// Each picture as text.
 [[nodiscard]] inline std::vector<std::string> to_texts(const std::vector<SlotPicture>& pictures) {
     std::vector<std::string> texts;
+    texts.reserve(pictures.size());
     for (const SlotPicture& picture : pictures) {
         texts.push_back(to_text(picture));
     }

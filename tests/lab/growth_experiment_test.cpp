@@ -6,6 +6,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -41,7 +42,7 @@ TEST_CASE("Growth experiment: 100 elements under x2 and x1.5", "[lab][growth]") 
         REQUIRE(doubling.moves == 8U + 16U + 32U + 64U);
         REQUIRE(doubling.copies == 0U);
         REQUIRE(doubling.peak_capacity == 128U);
-        REQUIRE(doubling.peak_bytes == (64U + 128U) * 16U);
+        REQUIRE(doubling.peak_bytes == std::size_t{64 + 128} * 16U);
         REQUIRE(doubling.final_capacity == 128U);
         REQUIRE(doubling.final_waste() == Approx(28.0 / 128.0));
         REQUIRE(doubling.reusable_growths == 0U);  // 8 + ... + c/2 < 2c, always
@@ -52,7 +53,7 @@ TEST_CASE("Growth experiment: 100 elements under x2 and x1.5", "[lab][growth]") 
         REQUIRE(half_again.allocations == 8U);
         REQUIRE(half_again.moves == 8U + 12U + 18U + 27U + 40U + 60U + 90U);
         REQUIRE(half_again.peak_capacity == 135U);
-        REQUIRE(half_again.peak_bytes == (90U + 135U) * 16U);
+        REQUIRE(half_again.peak_bytes == std::size_t{90 + 135} * 16U);
         REQUIRE(half_again.reusable_growths == 3U);
 
         // A move that may throw is not used: growth copies instead.
