@@ -16,6 +16,7 @@
 #include <utility>
 
 #include "detail/raw_buffer.hpp"
+#include "growth.hpp"
 
 namespace telechat {
 
@@ -25,6 +26,11 @@ namespace telechat {
  * @tparam T the element type. It needs a move or copy constructor and a
  *           destructor; no default constructor is required, and move-only
  *           types work.
+ * @tparam Growth the growth rule (a growth::GrowthRule): by how much a full
+ *           queue grows, which capacities its ring may have and how a
+ *           position maps to a slot. growth::Doubling (×2, powers of two,
+ *           the default) or growth::HalfAgain (×1.5, any capacity, a modulo
+ *           per access); a rule of your own needs no edit here.
  *
  * @anchor queue_how
  * ## How it works
@@ -36,9 +42,10 @@ namespace telechat {
  * and advances `m_tail`; a pop destroys the front and advances `m_head`;
  * nothing ever shifts. (Counting instead of wrapping lets an iterator name
  * an element by its unwrapped position, which a pop does not change; and a
- * push writes only `m_tail`, a pop only `m_head`.) The capacity is a power
- * of two, so "modulo capacity" is a bit mask. Only when
- * the circle is full does a push allocate a block twice as large and move
+ * push writes only `m_tail`, a pop only `m_head`.) "Modulo capacity" is the
+ * growth rule's `slot()`: with the default rule the capacity is a power of
+ * two, so it is a bit mask. Only when the circle is full does a push
+ * allocate a larger block (twice as large with the default rule) and move
  * the elements into it, front first, unwrapping them.
  *
  * @code
@@ -53,9 +60,11 @@ namespace telechat {
  * @endcode
  *
  * @invariant `m_head <= m_tail` and `m_tail - m_head <= capacity()`; the
- *            capacity is 0 or a power of two.
+ *            capacity is 0 or a ring capacity of the growth rule (with the
+ *            default rule, a power of two).
  * @invariant `m_head == m_tail == 0` when the capacity is 0.
- * @invariant Exactly the slots `p & (capacity() - 1)` for `p` in
+ * @invariant Exactly the slots `Growth::slot(p, capacity())` (with the
+ *            default rule, `p & (capacity() - 1)`) for `p` in
  *            `[m_head, m_tail)` hold live objects, in FIFO order.
  *
  * @anchor queue_complexity
@@ -97,7 +106,7 @@ namespace telechat {
  *
  * @see @ref queue_guide "The Queue guide": the design, and why a ring buffer.
  */
-template <class T>
+template <class T, growth::GrowthRule Growth = growth::Doubling>
 class Queue {
     template <bool IsConst>
     class BasicIterator;
@@ -105,6 +114,8 @@ class Queue {
 public:
     /// @brief The element type.
     using value_type = T;
+    /// @brief The growth rule.
+    using growth_rule = Growth;
     /// @brief The type of sizes and counts.
     using size_type = std::size_t;
     /// @brief A reference to an element.
@@ -138,7 +149,7 @@ public:
         if (other.empty()) {
             return;
         }
-        const size_type capacity = std::bit_ceil(other.size());
+        const size_type capacity = Growth::round_up(other.size(), max_capacity());
         T* fresh = detail::allocate_uninitialized<T>(capacity);
         try {
             std::uninitialized_copy(other.begin(), other.end(), fresh);
@@ -217,7 +228,7 @@ public:
         if (size() == m_capacity) {
             return emplace_growing(std::forward<Args>(args)...);
         }
-        T* slot = std::construct_at(m_data + (m_tail & mask()), std::forward<Args>(args)...);
+        T* slot = std::construct_at(m_data + slot_of(m_tail), std::forward<Args>(args)...);
         ++m_tail;
         return *slot;
     }
@@ -228,7 +239,7 @@ public:
     /// @invalidation Iterators and references to the front element.
     void pop() {
         require_not_empty("pop");
-        std::destroy_at(m_data + (m_head & mask()));
+        std::destroy_at(m_data + slot_of(m_head));
         ++m_head;
     }
 
@@ -238,7 +249,7 @@ public:
     /// @complexity O(1).
     [[nodiscard]] T& front() {
         require_not_empty("front");
-        return m_data[m_head & mask()];
+        return m_data[slot_of(m_head)];
     }
 
     /// @brief The front element, read-only.
@@ -247,7 +258,7 @@ public:
     /// @complexity O(1).
     [[nodiscard]] const T& front() const {
         require_not_empty("front");
-        return m_data[m_head & mask()];
+        return m_data[slot_of(m_head)];
     }
 
     /// @brief The back element: the newest.
@@ -256,7 +267,7 @@ public:
     /// @complexity O(1).
     [[nodiscard]] T& back() {
         require_not_empty("back");
-        return m_data[(m_tail - 1) & mask()];
+        return m_data[slot_of(m_tail - 1)];
     }
 
     /// @brief The back element, read-only.
@@ -265,7 +276,7 @@ public:
     /// @complexity O(1).
     [[nodiscard]] const T& back() const {
         require_not_empty("back");
-        return m_data[(m_tail - 1) & mask()];
+        return m_data[slot_of(m_tail - 1)];
     }
 
     /// @brief The number of elements.
@@ -279,11 +290,13 @@ public:
     [[nodiscard]] bool empty() const noexcept { return m_tail == m_head; }
 
     /// @brief How many elements fit before the next push has to allocate.
-    /// @return the capacity: 0 or a power of two.
+    /// @return the capacity: 0 or a ring capacity of the growth rule (a
+    ///         power of two with the default rule).
     /// @complexity O(1).
     [[nodiscard]] size_type capacity() const noexcept { return m_capacity; }
 
-    /// @brief Makes room for at least `wanted` elements (rounded up to a power of two).
+    /// @brief Makes room for at least `wanted` elements (rounded up by the
+    ///        growth rule: to a power of two with the default rule).
     /// @param wanted the capacity to reach; a smaller value does nothing.
     /// @throws std::length_error if `wanted` exceeds what can be allocated.
     /// @complexity O(size) if it grows, else O(1).
@@ -291,8 +304,7 @@ public:
     /// @exceptionsafety Strong.
     void reserve(size_type wanted) {
         if (wanted > m_capacity) {
-            detail::require_allocatable<T>(wanted);
-            reallocate(std::bit_ceil(wanted));
+            reallocate(Growth::round_up(wanted, max_capacity()));
         }
     }
 
@@ -301,7 +313,7 @@ public:
     /// @invalidation All iterators and references.
     void clear() noexcept {
         for (size_type position = m_head; position != m_tail; ++position) {
-            std::destroy_at(m_data + (position & mask()));
+            std::destroy_at(m_data + slot_of(position));
         }
         m_head = 0;
         m_tail = 0;
@@ -325,19 +337,19 @@ public:
 
     /// @brief The front element's position.
     /// @return an iterator to the front, or `end()` if empty.
-    [[nodiscard]] iterator begin() noexcept { return iterator(m_data, mask(), m_head); }
+    [[nodiscard]] iterator begin() noexcept { return iterator(m_data, m_capacity, m_head); }
     /// @brief One past the back.
     /// @return the end iterator.
-    [[nodiscard]] iterator end() noexcept { return iterator(m_data, mask(), m_tail); }
+    [[nodiscard]] iterator end() noexcept { return iterator(m_data, m_capacity, m_tail); }
     /// @brief The front element's position, read-only.
     /// @return an iterator to the front, or `end()` if empty.
     [[nodiscard]] const_iterator begin() const noexcept {
-        return const_iterator(m_data, mask(), m_head);
+        return const_iterator(m_data, m_capacity, m_head);
     }
     /// @brief One past the back, read-only.
     /// @return the end iterator.
     [[nodiscard]] const_iterator end() const noexcept {
-        return const_iterator(m_data, mask(), m_tail);
+        return const_iterator(m_data, m_capacity, m_tail);
     }
     /// @brief The front element's position, read-only.
     /// @return an iterator to the front, or `cend()` if empty.
@@ -355,14 +367,35 @@ public:
         return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin());
     }
 
+    /// @brief Where the elements sit in the ring: what a picture of the
+    ///        queue in memory needs (see the lab's `telechat-lab picture queue`).
+    struct Layout {
+        size_type capacity = 0;    ///< Slots in the ring.
+        size_type size = 0;        ///< Elements held.
+        size_type front_slot = 0;  ///< Slot of the front element, the head (0 without a ring).
+        size_type next_slot = 0;   ///< Slot the next push fills if it does not grow, the tail.
+    };
+
+    /// @brief A read-only view of the ring's state, for teaching and
+    ///        pictures: the elements are `*begin()`, ... in slots
+    ///        `(front_slot + i) % capacity`.
+    /// @return capacity, size, and the head and tail slots.
+    /// @complexity O(1).
+    [[nodiscard]] Layout layout() const noexcept {
+        if (m_capacity == 0) {
+            return Layout{};
+        }
+        return Layout{m_capacity, size(), slot_of(m_head), slot_of(m_tail)};
+    }
+
     /// @brief Verifies the class invariants listed above.
     /// @throws InvariantViolation naming the first invariant that fails.
     /// @complexity O(1).
     void check_invariants() const {
         detail::require_invariant(m_head <= m_tail && size() <= m_capacity,
                                   "Queue: size within the capacity");
-        detail::require_invariant(std::has_single_bit(m_capacity) || m_capacity == 0,
-                                  "Queue: capacity is 0 or a power of two");
+        detail::require_invariant(Growth::round_up(m_capacity, max_capacity()) == m_capacity,
+                                  "Queue: capacity is 0 or a ring capacity of the growth rule");
         detail::require_invariant((m_data == nullptr) == (m_capacity == 0),
                                   "Queue: storage is present exactly when capacity > 0");
         detail::require_invariant(m_capacity != 0 || (m_head == 0 && m_tail == 0),
@@ -370,9 +403,18 @@ public:
     }
 
 private:
-    // A counter's slot is the counter modulo the capacity: with a power of
-    // two, a mask, so the wrap-around costs nothing.
-    [[nodiscard]] size_type mask() const noexcept { return m_capacity - 1; }
+    // A counter's slot is the counter modulo the capacity, as the growth
+    // rule computes it: with a power of two, a mask, so the wrap-around
+    // costs nothing.
+    [[nodiscard]] size_type slot_of(size_type position) const noexcept {
+        return Growth::slot(position, m_capacity);
+    }
+
+    // The largest ring: a power of two, so that a rule's cap at the maximum
+    // is still a ring capacity (growth::GrowthRule).
+    [[nodiscard]] static constexpr size_type max_capacity() noexcept {
+        return std::bit_floor(detail::max_elements<T>());
+    }
 
     void require_not_empty(const char* operation) const {
         if (empty()) [[unlikely]] {
@@ -385,7 +427,7 @@ private:
     // Out of line: the rare slow path stays out of the caller's hot loop.
     template <class... Args>
     [[gnu::noinline]] T& emplace_growing(Args&&... args) {
-        const size_type new_capacity = detail::grown_capacity<T>(m_capacity, size() + 1);
+        const size_type new_capacity = Growth::grow(m_capacity, size() + 1, max_capacity());
         T* fresh = detail::allocate_uninitialized<T>(new_capacity);
         T* slot = nullptr;
         try {
@@ -422,7 +464,7 @@ private:
         if (empty()) {
             return;
         }
-        const size_type front = m_head & mask();
+        const size_type front = slot_of(m_head);
         const size_type first_run = std::min(size(), m_capacity - front);
         detail::relocate_or_copy_range(fresh, m_data + front, first_run);
         try {
@@ -456,12 +498,12 @@ private:
 
 /// @brief Queue's iterator: the buffer and an unwrapped position in it.
 ///
-/// The position only grows as the iterator advances; masking it on each
-/// access makes the wrap-around invisible, and since it names a slot rather
-/// than a distance from the front, a pop does not move it.
-template <class T>
+/// The position only grows as the iterator advances; taking its slot (a
+/// mask with the default rule) on each access makes the wrap-around invisible, and since it names a
+/// slot rather than a distance from the front, a pop does not move it.
+template <class T, growth::GrowthRule Growth>
 template <bool IsConst>
-class Queue<T>::BasicIterator {
+class Queue<T, Growth>::BasicIterator {
     using Storage = std::conditional_t<IsConst, const T*, T*>;
 
 public:
@@ -485,11 +527,11 @@ public:
     BasicIterator(
         const BasicIterator<OtherConst>& other) noexcept  // NOLINT(google-explicit-constructor)
         requires(IsConst && !OtherConst)
-        : m_data(other.m_data), m_mask(other.m_mask), m_position(other.m_position) {}
+        : m_data(other.m_data), m_capacity(other.m_capacity), m_position(other.m_position) {}
 
     /// @brief The element at this position.
     /// @return a reference to it.
-    reference operator*() const noexcept { return m_data[m_position & m_mask]; }
+    reference operator*() const noexcept { return m_data[Growth::slot(m_position, m_capacity)]; }
     /// @brief The element at this position.
     /// @return a pointer to it.
     pointer operator->() const noexcept { return std::addressof(**this); }
@@ -534,11 +576,11 @@ private:
     template <bool>
     friend class BasicIterator;
 
-    BasicIterator(Storage data, size_type mask, size_type position) noexcept
-        : m_data(data), m_mask(mask), m_position(position) {}
+    BasicIterator(Storage data, size_type capacity, size_type position) noexcept
+        : m_data(data), m_capacity(capacity), m_position(position) {}
 
     Storage m_data = nullptr;
-    size_type m_mask = 0;
+    size_type m_capacity = 0;
     size_type m_position = 0;
 };
 

@@ -14,6 +14,7 @@
 #include <utility>
 
 #include "detail/raw_buffer.hpp"
+#include "growth.hpp"
 
 namespace telechat {
 
@@ -23,14 +24,18 @@ namespace telechat {
  * @tparam T the element type. It needs a move or copy constructor and a
  *           destructor; no default constructor is required, and move-only
  *           types work.
+ * @tparam Growth the growth rule (a growth::GrowthRule): by how much a full
+ *           stack grows. growth::Doubling (×2, the default) or
+ *           growth::HalfAgain (×1.5); a rule of your own needs no edit here.
  *
  * @anchor stack_how
  * ## How it works
  * The elements sit bottom to top at the start of one heap block; the rest of
  * the block is raw memory that holds no object yet. A push constructs the
  * new element just past the top; a pop destroys the top one. Only when the
- * block is full does a push allocate a block twice as large, move the
- * elements across and free the old one.
+ * block is full does a push allocate a larger block (twice as large with the
+ * default rule, growth::Doubling; the rule decides), move the elements across
+ * and free the old one.
  *
  * @code
  *   m_data                       m_data + m_size        m_data + m_capacity
@@ -82,11 +87,13 @@ namespace telechat {
  *
  * @see @ref stack_guide "The Stack guide": the design, and why one contiguous array.
  */
-template <class T>
+template <class T, growth::GrowthRule Growth = growth::Doubling>
 class Stack {
 public:
     /// @brief The element type.
     using value_type = T;
+    /// @brief The growth rule.
+    using growth_rule = Growth;
     /// @brief The type of sizes and counts.
     using size_type = std::size_t;
     /// @brief A reference to an element.
@@ -327,7 +334,8 @@ private:
     // Out of line: the rare slow path stays out of the caller's hot loop.
     template <class... Args>
     [[gnu::noinline]] T& emplace_growing(Args&&... args) {
-        const size_type new_capacity = detail::grown_capacity<T>(m_capacity, m_size + 1);
+        const size_type new_capacity =
+            Growth::grow(m_capacity, m_size + 1, detail::max_elements<T>());
         T* fresh = detail::allocate_uninitialized<T>(new_capacity);
         T* slot = nullptr;
         try {

@@ -31,6 +31,7 @@
 #include "desk/outbox.hpp"
 #include "desk/session_slots.hpp"
 #include "desk/waiting_line.hpp"
+#include "growth.hpp"
 #include "hash_table.hpp"
 #include "hashing.hpp"
 #include "invariant.hpp"

@@ -2,7 +2,7 @@
 // ring buffer's wrap-around, growth while wrapped and reserve while wrapped;
 // and its iterator rules (a pop or a push without growth leaves the other
 // iterators valid). What Queue and Stack both promise is tested for both in
-// sequence_contract_test.cpp.
+// sequence_contract_test.cpp. Every case runs with each growth rule.
 #include <telechat/queue.hpp>
 
 #include <catch2/catch.hpp>
@@ -10,26 +10,33 @@
 #include <cstddef>
 #include <iterator>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "element_types.hpp"
 #include "sequence_kinds.hpp"
 
-using telechat::Queue;
 using namespace telechat_test;
 
 namespace {
 
+using QueueKinds = std::tuple<QueueKind, QueueKindOf<HalfAgainFacts>>;
+
+/// Queue<T, the kind's growth rule>.
+template <class Kind, class T>
+using QueueOf = typename Kind::template Container<T>;
+
 /// Whether the elements of a queue wrap around the end of its buffer.
-template <class T>
-bool is_wrapped(const Queue<T>& queue) {
+template <class Q>
+bool is_wrapped(const Q& queue) {
     return &queue.back() < &queue.front();
 }
 
 }  // namespace
 
-TEST_CASE("Queue: the queue that the contract tests fill wraps around its buffer", "[queue]") {
-    const Queue<int> queue = QueueKind::full<int>(10);
+TEMPLATE_LIST_TEST_CASE("Queue: the queue that the contract tests fill wraps around its buffer",
+                        "[queue]", QueueKinds) {
+    const QueueOf<TestType, int> queue = TestType::template full<int>(10);
     REQUIRE(is_wrapped(queue));
     REQUIRE(queue.capacity() == 8U);
     REQUIRE(ints_of(queue) == iota_ints(10, 8));
@@ -37,8 +44,8 @@ TEST_CASE("Queue: the queue that the contract tests fill wraps around its buffer
     REQUIRE(queue.back() == 17);
 }
 
-TEST_CASE("Queue: elements leave in the order they arrived", "[queue]") {
-    Queue<int> queue;
+TEMPLATE_LIST_TEST_CASE("Queue: elements leave in the order they arrived", "[queue]", QueueKinds) {
+    QueueOf<TestType, int> queue;
     for (int i = 0; i < 100; ++i) {
         queue.push(i);
         REQUIRE(queue.back() == i);
@@ -54,14 +61,15 @@ TEST_CASE("Queue: elements leave in the order they arrived", "[queue]") {
     REQUIRE(queue.empty());
 }
 
-TEST_CASE("Queue: a pop or a push without growth leaves other iterators valid", "[queue]") {
-    Queue<int> queue;
+TEMPLATE_LIST_TEST_CASE("Queue: a pop or a push without growth leaves other iterators valid",
+                        "[queue]", QueueKinds) {
+    QueueOf<TestType, int> queue;
     queue.reserve(8);
     for (int i = 0; i < 6; ++i) {
         queue.push(i);
     }
-    const Queue<int>::iterator third = std::next(queue.begin(), 2);
-    const Queue<int>::const_iterator last = std::next(queue.cbegin(), 5);
+    const typename QueueOf<TestType, int>::iterator third = std::next(queue.begin(), 2);
+    const typename QueueOf<TestType, int>::const_iterator last = std::next(queue.cbegin(), 5);
     const int& third_reference = *third;
 
     queue.pop();
@@ -79,7 +87,7 @@ TEST_CASE("Queue: a pop or a push without growth leaves other iterators valid", 
     REQUIRE(is_wrapped(queue));
     REQUIRE(*third == 2);
     REQUIRE(*last == 5);
-    REQUIRE(std::distance(Queue<int>::const_iterator(third), last) == 3);
+    REQUIRE(std::distance(typename QueueOf<TestType, int>::const_iterator(third), last) == 3);
     REQUIRE(std::vector<int>(third, queue.end()) == iota_ints(2, 8));
 
     // Popping the front past the end of the buffer: iterators keep counting.
@@ -95,8 +103,8 @@ TEST_CASE("Queue: a pop or a push without growth leaves other iterators valid", 
     REQUIRE_NOTHROW(queue.check_invariants());
 }
 
-TEST_CASE("Queue: the ring wraps around without allocating", "[queue]") {
-    Queue<int> queue;
+TEMPLATE_LIST_TEST_CASE("Queue: the ring wraps around without allocating", "[queue]", QueueKinds) {
+    QueueOf<TestType, int> queue;
     queue.reserve(8);
     REQUIRE(queue.capacity() == 8U);
     for (int i = 0; i < 8; ++i) {
@@ -143,8 +151,9 @@ TEST_CASE("Queue: the ring wraps around without allocating", "[queue]") {
     }
 }
 
-TEST_CASE("Queue: growing while the ring is wrapped keeps FIFO order", "[queue]") {
-    Queue<std::string> queue;
+TEMPLATE_LIST_TEST_CASE("Queue: growing while the ring is wrapped keeps FIFO order", "[queue]",
+                        QueueKinds) {
+    QueueOf<TestType, std::string> queue;
     queue.reserve(8);
     for (int i = 0; i < 6; ++i) {
         queue.push("dropped " + std::to_string(i));
@@ -163,7 +172,8 @@ TEST_CASE("Queue: growing while the ring is wrapped keeps FIFO order", "[queue]"
 
     queue.push(prefix + "8");  // the ninth element: grows while wrapped
     REQUIRE_NOTHROW(queue.check_invariants());
-    REQUIRE(queue.capacity() == 16U);
+    const std::size_t grown = TestType::GrowthFacts::grown(8);  // 16, or 12 with HalfAgain
+    REQUIRE(queue.capacity() == grown);
     REQUIRE(queue.size() == 9U);
     REQUIRE_FALSE(is_wrapped(queue));
     for (int i = 0; i < 9; ++i) {
@@ -175,28 +185,87 @@ TEST_CASE("Queue: growing while the ring is wrapped keeps FIFO order", "[queue]"
         queue.pop();
         queue.push(prefix + std::to_string(9 + i));
     }
-    for (int i = 18; i < 25; ++i) {
-        queue.push(prefix + std::to_string(i));
+    int next = 18;
+    while (queue.size() < grown) {
+        queue.push(prefix + std::to_string(next++));
     }
-    REQUIRE(queue.size() == 16U);
-    REQUIRE(queue.capacity() == 16U);
+    REQUIRE(queue.capacity() == grown);
     REQUIRE(is_wrapped(queue));
-    queue.push(prefix + "25");
+    queue.push(prefix + std::to_string(next));
     REQUIRE_NOTHROW(queue.check_invariants());
-    REQUIRE(queue.capacity() == 32U);
-    for (int i = 9; i <= 25; ++i) {
+    REQUIRE(queue.capacity() == TestType::GrowthFacts::grown(grown));
+    for (int i = 9; i <= next; ++i) {
         REQUIRE(queue.front() == prefix + std::to_string(i));
         queue.pop();
     }
     REQUIRE(queue.empty());
 }
 
-TEST_CASE("Queue: reserve on a wrapped queue unwraps it and keeps the order", "[queue]") {
-    Queue<int> queue = QueueKind::full<int>(0);
+TEMPLATE_LIST_TEST_CASE("Queue: reserve on a wrapped queue unwraps it and keeps the order",
+                        "[queue]", QueueKinds) {
+    QueueOf<TestType, int> queue = TestType::template full<int>(0);
     REQUIRE(is_wrapped(queue));
     queue.reserve(20);
     REQUIRE_NOTHROW(queue.check_invariants());
-    REQUIRE(queue.capacity() == 32U);
+    REQUIRE(queue.capacity() == TestType::capacity_for(20));  // 32, or 20 with HalfAgain
     REQUIRE_FALSE(is_wrapped(queue));
     REQUIRE(ints_of(queue) == iota_ints(0, 8));
+}
+
+TEMPLATE_LIST_TEST_CASE("Queue: layout() names the slots of the front and of the next push",
+                        "[queue]", QueueKinds) {
+    QueueOf<TestType, int> queue;
+    const auto empty = queue.layout();
+    REQUIRE(empty.capacity == 0U);
+    REQUIRE(empty.size == 0U);
+    REQUIRE(empty.front_slot == 0U);
+    REQUIRE(empty.next_slot == 0U);
+
+    queue = TestType::template full<int>(10);  // front in slot 5, full
+    auto layout = queue.layout();
+    REQUIRE(layout.capacity == 8U);
+    REQUIRE(layout.size == 8U);
+    REQUIRE(layout.front_slot == 5U);
+    REQUIRE(layout.next_slot == 5U);
+
+    queue.pop();
+    layout = queue.layout();
+    REQUIRE(layout.size == 7U);
+    REQUIRE(layout.front_slot == 6U);
+    REQUIRE(layout.next_slot == 5U);
+
+    queue.push(18);
+    queue.push(19);  // grows while wrapped: unwrapped into the new block
+    layout = queue.layout();
+    REQUIRE(layout.capacity == TestType::GrowthFacts::grown(8));
+    REQUIRE(layout.size == 9U);
+    REQUIRE(layout.front_slot == 0U);
+    REQUIRE(layout.next_slot == 9U);
+}
+
+TEMPLATE_LIST_TEST_CASE("Queue: element i sits in slot (front_slot + i) % capacity", "[queue]",
+                        QueueKinds) {
+    QueueOf<TestType, int> queue;
+    queue.reserve(5);  // 8 slots with Doubling, 5 with HalfAgain
+    for (int i = 0; i < 5; ++i) {
+        queue.push(i);
+    }
+    for (int i = 0; i < 3; ++i) {
+        queue.pop();
+    }
+    for (int i = 5; i < 8; ++i) {
+        queue.push(i);
+    }
+    const auto layout = queue.layout();
+    REQUIRE(layout.capacity == TestType::capacity_for(5));
+    REQUIRE(layout.front_slot == 3U);
+    REQUIRE(layout.next_slot == 8U % layout.capacity);
+    const int* slot_zero = &queue.front() - layout.front_slot;
+    std::size_t i = 0;
+    for (const int& element : queue) {
+        REQUIRE(&element == slot_zero + (layout.front_slot + i) % layout.capacity);
+        ++i;
+    }
+    REQUIRE(ints_of(queue) == iota_ints(3, 5));
+    REQUIRE_NOTHROW(queue.check_invariants());
 }

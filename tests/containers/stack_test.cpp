@@ -5,6 +5,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <tuple>
 #include <type_traits>
 
 #include "element_types.hpp"
@@ -15,9 +16,15 @@ using namespace telechat_test;
 
 static_assert(std::is_same_v<Stack<int>::iterator, int*>);
 static_assert(std::is_same_v<Stack<int>::const_iterator, const int*>);
+static_assert(std::is_same_v<Stack<int, telechat::growth::HalfAgain>::iterator, int*>);
 
-TEST_CASE("Stack: the last element pushed is the first popped", "[stack]") {
-    Stack<int> stack;
+namespace {
+using StackKinds = std::tuple<StackKind, StackKindOf<HalfAgainFacts>>;
+}  // namespace
+
+TEMPLATE_LIST_TEST_CASE("Stack: the last element pushed is the first popped", "[stack]",
+                        StackKinds) {
+    typename TestType::template Container<int> stack;
     for (int i = 0; i < 100; ++i) {
         stack.push(i);
         REQUIRE(stack.top() == i);
@@ -31,8 +38,9 @@ TEST_CASE("Stack: the last element pushed is the first popped", "[stack]") {
     REQUIRE(stack.empty());
 }
 
-TEST_CASE("Stack: iterators are pointers into one contiguous array", "[stack]") {
-    Stack<int> stack = StackKind::full<int>(10);
+TEMPLATE_LIST_TEST_CASE("Stack: iterators are pointers into one contiguous array", "[stack]",
+                        StackKinds) {
+    typename TestType::template Container<int> stack = TestType::template full<int>(10);
     REQUIRE(stack.end() - stack.begin() == 8);
     REQUIRE(stack.cend() - stack.cbegin() == 8);
     REQUIRE(&stack.top() == stack.begin() + 7);

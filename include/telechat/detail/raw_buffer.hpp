@@ -50,20 +50,6 @@ void require_allocatable(std::size_t wanted) {
     }
 }
 
-/// The capacity after growing from `current` to hold at least `needed`:
-/// doubling keeps the amortised cost of a push O(1).
-template <class T>
-[[nodiscard]] std::size_t grown_capacity(std::size_t current, std::size_t needed) {
-    constexpr std::size_t max_elements = detail::max_elements<T>();
-    constexpr std::size_t smallest = 8;
-    require_allocatable<T>(needed);
-    std::size_t capacity = current < smallest ? smallest : current;
-    while (capacity < needed) {
-        capacity = capacity > max_elements / 2 ? max_elements : capacity * 2;
-    }
-    return capacity;
-}
-
 /// Moves `count` elements, `source(0)` ... `source(count - 1)`, into raw
 /// storage at `destination`. It moves when T's move constructor cannot
 /// throw and copies otherwise (std::move_if_noexcept), so if a copy throws,
