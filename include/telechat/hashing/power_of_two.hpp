@@ -51,10 +51,13 @@ public:
     /// @brief No buckets.
     PowerOfTwo() noexcept = default;
     /// @brief The rule for `bucket_count` buckets, a power of two.
+    /// @param bucket_count the number of buckets.
     explicit PowerOfTwo(std::size_t bucket_count) noexcept
         : m_shift(64 - std::countr_zero(bucket_count)) {}
 
     /// @brief The smallest power of two `>= requested`, and at least min_bucket_count.
+    /// @param requested the bucket count asked for.
+    /// @return the bucket count to use.
     /// @throws std::length_error past max_bucket_count.
     [[nodiscard]] static std::size_t round_up(std::size_t requested) {
         if (requested > max_bucket_count) {
@@ -64,6 +67,8 @@ public:
     }
 
     /// @brief Twice `bucket_count` (min_bucket_count for none).
+    /// @param bucket_count the bucket count of a full table.
+    /// @return the bucket count it grows to.
     /// @throws std::length_error past max_bucket_count.
     [[nodiscard]] static std::size_t grow(std::size_t bucket_count) {
         if (bucket_count >= max_bucket_count) {
@@ -73,11 +78,15 @@ public:
     }
 
     /// @brief The user's hash, mixed (see the class notes).
+    /// @param hash what the table's Hash returned.
+    /// @return the hash the index works with.
     [[nodiscard]] static std::uint64_t prepare(std::size_t hash) noexcept {
         return detail::mix_hash(static_cast<std::uint64_t>(hash));
     }
 
     /// @brief The home bucket of a prepared hash: its top bits.
+    /// @param prepared_hash a hash made by prepare().
+    /// @return its home bucket, below the bucket count.
     [[nodiscard]] std::size_t home(std::uint64_t prepared_hash) const noexcept {
         return static_cast<std::size_t>(prepared_hash >> m_shift);
     }

@@ -99,9 +99,12 @@ public:
     /// @brief No buckets.
     Prime() noexcept = default;
     /// @brief The rule for `bucket_count` buckets, one of the table's primes.
+    /// @param bucket_count the number of buckets.
     explicit Prime(std::size_t bucket_count) noexcept : m_count(bucket_count) {}
 
     /// @brief The smallest prime of the table `>= requested`.
+    /// @param requested the bucket count asked for.
+    /// @return the bucket count to use.
     /// @throws std::length_error past the largest.
     [[nodiscard]] static std::size_t round_up(std::size_t requested) {
         const auto* found = std::lower_bound(primes.begin(), primes.end(), requested);
@@ -112,17 +115,23 @@ public:
     }
 
     /// @brief The next prime of the table after `bucket_count`: about twice it.
+    /// @param bucket_count the bucket count of a full table.
+    /// @return the bucket count it grows to.
     /// @throws std::length_error past the largest.
     [[nodiscard]] static std::size_t grow(std::size_t bucket_count) {
         return round_up(bucket_count + 1);
     }
 
     /// @brief The user's hash as it is: the modulus mixes.
+    /// @param hash what the table's Hash returned.
+    /// @return the hash the index works with.
     [[nodiscard]] static std::uint64_t prepare(std::size_t hash) noexcept {
         return static_cast<std::uint64_t>(hash);
     }
 
     /// @brief The home bucket of a prepared hash: the remainder by the bucket count.
+    /// @param prepared_hash a hash made by prepare().
+    /// @return its home bucket, below the bucket count.
     [[nodiscard]] std::size_t home(std::uint64_t prepared_hash) const noexcept {
         return static_cast<std::size_t>(prepared_hash % m_count);
     }

@@ -59,6 +59,9 @@ public:
     /// @brief No bucket: the search met neither an empty bucket nor a tombstone.
     static constexpr std::size_t none = static_cast<std::size_t>(-1);
 
+    /// @cond TELECHAT_INDEX_MEMBERS
+    // The members are hashing::CollisionIndex's, documented there once; each
+    // comment below says only what this strategy does.
     ProbingIndex() noexcept = default;
     ProbingIndex(std::size_t bucket_count, std::size_t element_limit)
         : m_buckets(std::make_unique<Bucket[]>(bucket_count)),
@@ -203,6 +206,8 @@ public:
         require(m_bucket_count == 0 || m_element_limit < m_bucket_count,
                 "at least one bucket stays empty");
     }
+
+    /// @endcond
 
 private:
     struct Bucket {

@@ -36,6 +36,9 @@ struct QuadraticProbing {
     static constexpr float highest_max_load_factor = 0.95F;
 
     /// @brief How many entries and tombstones `bucket_count` buckets hold: one stays empty.
+    /// @param bucket_count the number of buckets.
+    /// @param max_load the table's maximum load factor.
+    /// @return the most entries (and tombstones) the index holds before it is rebuilt.
     [[nodiscard]] static std::size_t element_limit(std::size_t bucket_count,
                                                    float max_load) noexcept {
         return telechat::detail::open_addressing_limit(bucket_count, max_load);
@@ -44,6 +47,11 @@ struct QuadraticProbing {
     /// @brief `step` buckets further, wrapping (`step < bucket_count`, so one
     ///        subtraction wraps).
     struct Steps {
+        /// @brief The next bucket of a search.
+        /// @param position the bucket just read.
+        /// @param step which step this is: 1 for the first after the home bucket.
+        /// @param bucket_count the number of buckets.
+        /// @return the bucket the search reads next.
         [[nodiscard]] static std::size_t next(std::size_t position, std::size_t step,
                                               std::size_t bucket_count) noexcept {
             const std::size_t ahead = position + step;

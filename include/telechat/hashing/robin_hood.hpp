@@ -59,6 +59,9 @@ struct RobinHood {
     static constexpr float highest_max_load_factor = 0.95F;
 
     /// @brief How many entries `bucket_count` buckets hold at `max_load`: one stays empty.
+    /// @param bucket_count the number of buckets.
+    /// @param max_load the table's maximum load factor.
+    /// @return the most entries (and tombstones) the index holds before it is rebuilt.
     [[nodiscard]] static std::size_t element_limit(std::size_t bucket_count,
                                                    float max_load) noexcept {
         return telechat::detail::open_addressing_limit(bucket_count, max_load);
@@ -80,6 +83,9 @@ public:
         bool found = false;  ///< whether an entry matched
     };
 
+    /// @cond TELECHAT_INDEX_MEMBERS
+    // The members are hashing::CollisionIndex's, documented there once; each
+    // comment below says only what this strategy does.
     /// @brief No buckets.
     Index() noexcept = default;
     /// @brief `bucket_count` empty buckets (an allowed count of `Sizing`) for `element_limit`
@@ -234,6 +240,8 @@ public:
         telechat::detail::require_invariant(m_bucket_count == 0 || m_entries < m_bucket_count,
                                             "RobinHood: at least one bucket stays empty");
     }
+
+    /// @endcond
 
 private:
     struct Bucket {

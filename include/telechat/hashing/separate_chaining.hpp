@@ -50,6 +50,9 @@ struct SeparateChaining {
     static constexpr float highest_max_load_factor = 8.0F;
 
     /// @brief How many entries `bucket_count` buckets hold at `max_load`.
+    /// @param bucket_count the number of buckets.
+    /// @param max_load the table's maximum load factor.
+    /// @return the most entries (and tombstones) the index holds before it is rebuilt.
     [[nodiscard]] static std::size_t element_limit(std::size_t bucket_count,
                                                    float max_load) noexcept {
         return static_cast<std::size_t>(static_cast<double>(bucket_count) * double{max_load});
@@ -74,6 +77,9 @@ public:
         bool found = false;             ///< whether an entry matched
     };
 
+    /// @cond TELECHAT_INDEX_MEMBERS
+    // The members are hashing::CollisionIndex's, documented there once; each
+    // comment below says only what this strategy does.
     Index() noexcept = default;
     Index(std::size_t bucket_count, std::size_t element_limit)
         : m_heads(std::make_unique<std::uint32_t[]>(bucket_count)),
@@ -194,6 +200,8 @@ public:
         require(linked == size && m_entries == size, "one entry per value");
         require(m_entries <= m_element_limit, "entries within the element limit");
     }
+
+    /// @endcond
 
 private:
     // Whatever pointed at the found node (its bucket's head, or the node
