@@ -1057,7 +1057,7 @@ private:
     // hash's probe sequence meets no free bucket. A rebuild makes the old
     // probe stale.
     Probe make_room_in_index(std::uint64_t hash, const Probe& probe, std::uint32_t indexed) {
-        if (bucket_count() != 0 && m_index.has_room() && m_index.can_place(probe)) {
+        if (m_index.has_room() && m_index.can_place(probe)) {  // no buckets: no room
             return probe;
         }
         // Out of room: the growth rule. Room, but no free bucket on this
