@@ -10,6 +10,8 @@
 #include <string>
 #include <string_view>
 
+#include "system.hpp"
+
 namespace client_app {
 
 /// @brief The mark on a sent line once the server has it (`+OK message received`).
@@ -52,8 +54,7 @@ private:
 
 /// @brief `HH:MM` in local time: enough to place a message in a conversation.
 [[nodiscard]] inline std::string clock_time(std::time_t when) {
-    std::tm parts{};
-    localtime_r(&when, &parts);
+    const std::tm parts = local_time_of(when);
     char text[8];
     std::strftime(text, sizeof text, "%H:%M", &parts);
     return text;

@@ -77,8 +77,7 @@ private:
 
 inline std::string local_time(std::uint64_t unix_ms) {
     const auto seconds = static_cast<std::time_t>(unix_ms / 1000);
-    std::tm parts{};
-    localtime_r(&seconds, &parts);
+    const std::tm parts = local_time_of(seconds);
     char text[32];
     std::strftime(text, sizeof text, "%Y-%m-%d %H:%M:%S", &parts);
     return text;

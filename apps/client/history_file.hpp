@@ -1,35 +1,23 @@
-// Where telechat-client keeps the lines typed in earlier sessions: the only
-// file I/O of the line editor, kept apart so that the editor itself does
-// none. One line per line typed, oldest first, in a file only its owner can
-// read (the lines are conversations with customers).
+// telechat-client's history of typed lines, kept between sessions in a
+// file only its owner can read, under the client's state directory
+// (system.hpp says where that is on each system).
 #pragma once
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "system.hpp"
+
 namespace client_app {
 
-/// @brief The history file of the XDG Base Directory rules:
-/// `$XDG_STATE_HOME/telechat/history`, else `~/.local/state/telechat/history`;
-/// nullopt when neither variable is set.
+/// @brief The history file: `history` in the state directory; nullopt when
+/// the system gives none.
 [[nodiscard]] inline std::optional<std::filesystem::path> default_history_path() {
-    const char* state = std::getenv("XDG_STATE_HOME");
-    if (state != nullptr && *state == '/') {  // the spec ignores relative paths
-        return std::filesystem::path(state) / "telechat" / "history";
-    }
-    const char* home = std::getenv("HOME");
-    if (home != nullptr && *home != '\0') {
-        return std::filesystem::path(home) / ".local" / "state" / "telechat" / "history";
-    }
-    return std::nullopt;
+    const auto directory = state_directory();
+    return directory ? std::optional(*directory / "history") : std::nullopt;
 }
 
 /// @brief The last `max_lines` lines of a history file; none if it cannot be read.
@@ -46,22 +34,11 @@ namespace client_app {
     return lines;
 }
 
-/// @brief Appends one line, creating the file (mode 0600) and its directory
-/// (0700) if needed. Appending each line as it is sent keeps it even when
-/// the client is killed. Returns false if it could not be written.
+/// @brief Appends one line, creating the file and its directory, both
+/// private to the user, if needed. Appending each line as it is sent keeps
+/// it even when the client is killed. Returns false if it could not be written.
 inline bool append_history_line(const std::filesystem::path& path, const std::string& line) {
-    std::error_code ignored;
-    std::filesystem::create_directories(path.parent_path(), ignored);
-    ::chmod(path.parent_path().c_str(), 0700);
-    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-    if (fd < 0) {
-        return false;
-    }
-    const std::string record = line + "\n";
-    const bool written =
-        ::write(fd, record.data(), record.size()) == static_cast<ssize_t>(record.size());
-    ::close(fd);
-    return written;
+    return write_private_file(path, line + "\n", true);
 }
 
 /// @brief Rewrites the file with only `lines`, so that it does not grow
@@ -70,17 +47,13 @@ inline bool append_history_line(const std::filesystem::path& path, const std::st
 inline bool rewrite_history_file(const std::filesystem::path& path,
                                  const std::vector<std::string>& lines) {
     const std::filesystem::path fresh = path.string() + ".new";
-    const int fd = ::open(fresh.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd < 0) {
-        return false;
-    }
     std::string text;
     for (const std::string& line : lines) {
         text += line + "\n";
     }
-    const bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
-    ::close(fd);
-    return written && ::rename(fresh.c_str(), path.c_str()) == 0;
+    std::error_code failed;
+    return write_private_file(fresh, text, false) &&
+           (std::filesystem::rename(fresh, path, failed), !failed);
 }
 
 }  // namespace client_app

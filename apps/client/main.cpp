@@ -4,15 +4,10 @@
 // raw mode with a line editor that survives whatever arrives. With stdin not
 // a terminal it runs as a script: one input line at a time, each command's
 // reply awaited before the next, every arriving line printed in a stable
-// form. All protocol knowledge is in telechat::client::Session; this file
-// only moves bytes between the terminal, the socket and the session.
+// form. All protocol knowledge is in telechat::client::Session, and every
+// system call is in the files system.hpp picks; this file only moves bytes
+// between the terminal, the socket and the session.
 #include <telechat/client/session.hpp>
-#include <telechat/server/backends/tcp_connect.hpp>
-
-#include <fcntl.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -30,7 +25,7 @@
 #include "display.hpp"
 #include "history_file.hpp"
 #include "line_editor.hpp"
-#include "terminal.hpp"
+#include "system.hpp"
 
 namespace {
 
@@ -193,7 +188,7 @@ public:
         : m_settings(std::move(settings)),
           m_interactive(interactive),
           m_agent_view(interactive),
-          m_display(!interactive, colour_wanted(isatty(STDOUT_FILENO) == 1, std::getenv("NO_COLOR"),
+          m_display(!interactive, colour_wanted(stdout_is_terminal(), std::getenv("NO_COLOR"),
                                                 std::getenv("TERM"))) {}
 
     int run() {
@@ -201,22 +196,19 @@ public:
             return exit_ok;  // the user ended the prompts with Ctrl-D
         }
         // The first address of the host that answers within 5 s, non-blocking.
-        const auto connection = telechat::server::tcp_connect(*m_settings.host, m_settings.port);
-        if (!connection.ok()) {
+        std::string error;
+        if (!m_link.connect(*m_settings.host, m_settings.port, error)) {
             std::fprintf(stderr, "telechat-client: cannot connect to %s port %s: %s\n",
-                         m_settings.host->c_str(), m_settings.port.c_str(),
-                         connection.error.c_str());
+                         m_settings.host->c_str(), m_settings.port.c_str(), error.c_str());
             return exit_no_connection;
         }
-        m_socket = connection.fd;
         send_registration();
         const int code = loop();
         if (m_interactive) {
             leave_raw_mode();
             // The prompt goes: the shell's own comes next.
-            write_all(STDOUT_FILENO, m_raw ? LineEditor::clear_line : std::string_view("\n"));
+            write_out(m_raw ? LineEditor::clear_line : std::string_view("\n"));
         }
-        close(m_socket);
         return code;
     }
 
@@ -284,7 +276,7 @@ private:
             if (m_settings.role) {
                 return true;
             }
-            write_all(STDOUT_FILENO, "please answer customer or agent (or c, a)\n");
+            write_out("please answer customer or agent (or c, a)\n");
         }
     }
 
@@ -328,17 +320,13 @@ private:
     // it is read would leave a person typing the key into a client that is
     // about to end, and then into the shell.
     void take_closing_push() {
-        pollfd fd{m_socket, POLLIN, 0};
-        if (poll(&fd, 1, 300) <= 0) {
+        if (!m_link.wait_readable(300)) {
             return;
         }
         char buffer[4096];
-        const ssize_t got = recv(m_socket, buffer, sizeof buffer, 0);
-        if (got > 0) {
-            m_session.receive(std::string_view(buffer, static_cast<std::size_t>(got)));
-        } else if (got == 0) {
-            m_server_closed = true;
-        }
+        const Transfer got = m_link.receive(buffer, sizeof buffer);
+        m_session.receive(std::string_view(buffer, got.bytes));
+        m_server_closed = got.ended;
     }
 
     void on_registered() {
@@ -590,30 +578,23 @@ private:
     // Waits for the socket, the keyboard or a deadline, and moves bytes.
     // Returns false once the connection is gone.
     bool wait_and_transfer() {
-        pollfd fds[2] = {
-            {m_socket, static_cast<short>(POLLIN | (m_output.empty() ? 0 : POLLOUT)), 0},
-            {STDIN_FILENO, POLLIN, 0}};
         const bool read_input =
             !m_input_ended && (m_interactive ? m_raw : m_input.find('\n') == std::string::npos);
-        const int ready = poll(fds, read_input ? 2 : 1, poll_timeout_ms());
-        if (ready < 0 && errno != EINTR) {
+        const LinkReady ready = m_link.wait(!m_output.empty(), read_input, poll_timeout_ms());
+        if (ready.failed) {
             return false;
         }
-        if (terminal_state::redraw_needed) {
-            terminal_state::redraw_needed = 0;
+        if (take_redraw_request()) {
             redraw();
         }
         check_deadlines();
-        if (ready <= 0) {
-            return true;
-        }
-        if ((fds[0].revents & POLLOUT) != 0 && !flush_output()) {
+        if (ready.socket_writable && !flush_output()) {
             return false;
         }
-        if ((fds[0].revents & (POLLIN | POLLHUP | POLLERR)) != 0) {
+        if (ready.socket_readable) {
             read_socket();
         }
-        if (read_input && (fds[1].revents & (POLLIN | POLLHUP | POLLERR)) != 0) {
+        if (ready.input_ready) {
             read_keyboard_or_script();
         }
         return true;
@@ -649,30 +630,27 @@ private:
 
     bool flush_output() {
         while (!m_output.empty()) {
-            const ssize_t sent = send(m_socket, m_output.data(), m_output.size(), MSG_NOSIGNAL);
-            if (sent < 0 && errno == EINTR) {
-                continue;
-            }
-            if (sent < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            const Transfer sent = m_link.send(m_output);
+            if (sent.would_block) {
                 return true;
             }
-            if (sent <= 0) {
+            if (sent.ended) {
                 m_server_closed = true;
                 return false;
             }
-            m_output.erase(0, static_cast<std::size_t>(sent));
+            m_output.erase(0, sent.bytes);
         }
         return true;
     }
 
     void read_socket() {
         char buffer[16384];
-        const ssize_t got = recv(m_socket, buffer, sizeof buffer, 0);
-        if (got > 0) {
-            m_session.receive(std::string_view(buffer, static_cast<std::size_t>(got)));
+        const Transfer got = m_link.receive(buffer, sizeof buffer);
+        if (got.bytes > 0) {
+            m_session.receive(std::string_view(buffer, got.bytes));
             return;
         }
-        if (got < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)) {
+        if (got.would_block) {
             return;
         }
         handle_events();  // whatever arrived before the end
@@ -685,11 +663,11 @@ private:
 
     void read_keyboard_or_script() {
         char buffer[4096];
-        const ssize_t got = read(STDIN_FILENO, buffer, sizeof buffer);
-        if (got < 0 && errno == EINTR) {
+        const Transfer got = ServerLink::read_input(buffer, sizeof buffer);
+        if (got.would_block) {
             return;
         }
-        if (got <= 0) {
+        if (got.ended) {
             m_input_ended = true;
             if (m_interactive) {
                 quit();
@@ -697,10 +675,10 @@ private:
             return;
         }
         if (!m_interactive) {
-            m_input.append(buffer, static_cast<std::size_t>(got));
+            m_input.append(buffer, got.bytes);
             return;
         }
-        for (ssize_t i = 0; i < got; ++i) {
+        for (std::size_t i = 0; i < got.bytes; ++i) {
             type(buffer[i]);
         }
     }
@@ -739,7 +717,7 @@ private:
         if (m_history_path && !secret && !telechat::detail::only_spaces(line)) {
             append_history_line(*m_history_path, line);
         }
-        write_all(STDOUT_FILENO, std::string(LineEditor::clear_line));
+        write_out(std::string(LineEditor::clear_line));
         act_on(line, true);
     }
 
@@ -771,12 +749,12 @@ private:
             update_prompt();
             text = std::string(LineEditor::clear_line) + text + drawn_line();
         }
-        write_all(STDOUT_FILENO, text);
+        write_out(text);
     }
 
     void redraw() {
         if (m_raw) {
-            write_all(STDOUT_FILENO, drawn_line());
+            write_out(drawn_line());
         }
     }
 
@@ -823,7 +801,7 @@ private:
     LineEditor m_editor;
     std::string m_prompt;
     std::optional<std::filesystem::path> m_history_path;  // none: history not kept in a file
-    int m_socket = -1;
+    ServerLink m_link;
     std::string m_output;  // bytes not yet sent to the server
     std::string m_input;   // a script's lines not yet acted on
     bool m_input_ended = false;
@@ -843,11 +821,11 @@ private:
 int main(int argc, char** argv) {
     try {
         Settings settings = parse_arguments(argc, argv);
-        const bool interactive = isatty(STDIN_FILENO) == 1;
+        const bool interactive = stdin_is_terminal();
         if (interactive) {
             install_terminal_guards();
         }
-        std::signal(SIGPIPE, SIG_IGN);
+        ignore_broken_pipes();
         std::setvbuf(stdout, nullptr, _IONBF, 0);
         return Client(std::move(settings), interactive).run();
     } catch (const std::exception& error) {  // out of memory, mostly

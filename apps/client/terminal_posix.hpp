@@ -1,7 +1,8 @@
-// The terminal side of telechat-client: the prompts asked before connecting
-// (the key without echo), and raw mode while chatting, restored on every way
-// out. The line typed in raw mode is edited by line_editor.hpp, which does no
-// I/O: this file only moves its bytes.
+// The terminal side of telechat-client on POSIX systems: the prompts asked
+// before connecting (the key without echo), and raw mode while chatting,
+// restored on every way out. The line typed in raw mode is edited by
+// line_editor.hpp, which does no I/O: this file only moves its bytes. Its
+// Windows twin is terminal_windows.hpp; system.hpp picks one.
 #pragma once
 
 #include <signal.h>
@@ -105,6 +106,29 @@ inline void leave_raw_mode() {
     restore_terminal();
 }
 
+// Whether the client talks with a person (else it runs a script), and
+// whether its output may be coloured.
+inline bool stdin_is_terminal() {
+    return isatty(STDIN_FILENO) == 1;
+}
+inline bool stdout_is_terminal() {
+    return isatty(STDOUT_FILENO) == 1;
+}
+
+// Whether the screen must be drawn again (after a resize, or fg); asking
+// clears the request.
+inline bool take_redraw_request() noexcept {
+    const bool wanted = terminal_state::redraw_needed != 0;
+    terminal_state::redraw_needed = 0;
+    return wanted;
+}
+
+// A write to a server that closed must be an error to handle, not a
+// SIGPIPE that kills the client.
+inline void ignore_broken_pipes() {
+    std::signal(SIGPIPE, SIG_IGN);
+}
+
 inline std::size_t terminal_width() {
     winsize size{};
     if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col >= 20) {
@@ -113,9 +137,10 @@ inline std::size_t terminal_width() {
     return 80;
 }
 
-inline void write_all(int fd, std::string_view bytes) {
+// Writes all of `bytes` to stdout (unbuffered: the screen is drawn in pieces).
+inline void write_out(std::string_view bytes) {
     while (!bytes.empty()) {
-        const ssize_t written = write(fd, bytes.data(), bytes.size());
+        const ssize_t written = write(STDOUT_FILENO, bytes.data(), bytes.size());
         if (written < 0 && errno == EINTR) {
             continue;
         }
@@ -130,7 +155,7 @@ inline void write_all(int fd, std::string_view bytes) {
 // discipline does the editing. With echo off the answer is not shown (the
 // agent key). Returns nullopt at end of input (Ctrl-D).
 inline std::optional<std::string> ask(std::string_view question, bool echo = true) {
-    write_all(STDOUT_FILENO, question);
+    write_out(question);
     termios quiet = terminal_state::original;
     if (!echo && terminal_state::have_original) {
         quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
@@ -157,7 +182,7 @@ inline std::optional<std::string> ask(std::string_view question, bool echo = tru
         restore_terminal();
     }
     if (ended && answer.empty()) {
-        write_all(STDOUT_FILENO, "\n");
+        write_out("\n");
         return std::nullopt;
     }
     return answer;
