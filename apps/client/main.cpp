@@ -663,7 +663,7 @@ private:
 
     void read_keyboard_or_script() {
         char buffer[4096];
-        const Transfer got = ServerLink::read_input(buffer, sizeof buffer);
+        const Transfer got = m_link.read_input(buffer, sizeof buffer);
         if (got.would_block) {
             return;
         }

@@ -84,7 +84,7 @@ public:
     }
 
     /// Reads what stdin has (after input_ready).
-    static Transfer read_input(char* into, std::size_t size) {
+    Transfer read_input(char* into, std::size_t size) {
         const ssize_t got = ::read(STDIN_FILENO, into, size);
         if (got < 0 && errno == EINTR) {
             return {0, true, false};
