@@ -16,6 +16,10 @@
 
 #include "connect_options.hpp"
 
+// Doxygen documents TcpConnection and tcp_connect() once, from their POSIX
+// twin in tcp_connect.hpp: the interface is the same, and two documented
+// declarations of one function would be read as one with two sets of docs.
+/// @cond TELECHAT_WINDOWS_TWINS
 namespace telechat::server {
 
 /// @brief What tcp_connect() made: a socket, or why there is none.
@@ -180,3 +184,4 @@ namespace telechat::server {
 }
 
 }  // namespace telechat::server
+/// @endcond
