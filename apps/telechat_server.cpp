@@ -2,16 +2,22 @@
 //
 // Parses the command line (every bad option is exit code 2, before anything
 // listens), picks the agent key, raises the descriptor limit, and runs
-// telechat::server::Server with the POSIX backend and the chosen threading
-// model until SIGINT or SIGTERM.
-#include <telechat/server/backends/posix.hpp>
+// telechat::server::Server with the system's backend (POSIX, or Winsock on
+// Windows) and the chosen threading model until SIGINT or SIGTERM (Ctrl-C,
+// Ctrl-Break or a closed console on Windows).
 #include <telechat/server/server.hpp>
 #include <telechat/server/threading/policies.hpp>
 
-#include <arpa/inet.h>
-#include <sys/resource.h>
+// What differs per system (backend, addresses, limits, signals), in one
+// small file per system.
+#if defined(_WIN32)
+#include "server/platform_windows.hpp"
+#else
+#include "server/platform_posix.hpp"
+#endif
 
-#include <csignal>
+#include <cerrno>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -87,12 +93,6 @@ telechat::UnixMillis parse_seconds(const std::string& option, const std::string&
     return static_cast<telechat::UnixMillis>(seconds * 1000.0 + 0.5);
 }
 
-bool is_numeric_address(const std::string& text) {
-    unsigned char buffer[sizeof(in6_addr)];
-    return inet_pton(AF_INET, text.c_str(), buffer) == 1 ||
-           inet_pton(AF_INET6, text.c_str(), buffer) == 1;
-}
-
 // A key must be something a client can type as the one word CONNECT takes.
 bool is_usable_key(std::string_view key) {
     return !key.empty() && key.size() <= 256 && key.find(' ') == std::string_view::npos &&
@@ -137,7 +137,7 @@ Settings parse_arguments(int argc, char** argv) {
         }
         const std::string& value = args[++i];
         if (option == "--bind") {
-            if (!is_numeric_address(value)) {
+            if (!server_app::is_numeric_address(value)) {
                 usage_error("--bind: '" + value + "' is not a numeric IPv4 or IPv6 address");
             }
             settings.server.endpoint.address = value;
@@ -206,15 +206,6 @@ std::string choose_agent_key(const Settings& settings) {
     return key;
 }
 
-// So that --max-clients up to the hard limit works without `ulimit -n`.
-void raise_descriptor_limit() {
-    rlimit limit{};
-    if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
-        limit.rlim_cur = limit.rlim_max;
-        setrlimit(RLIMIT_NOFILE, &limit);
-    }
-}
-
 std::string printable_address(const std::string& address) {
     if (address.empty() || address == "*") {
         return "0.0.0.0";
@@ -222,11 +213,10 @@ std::string printable_address(const std::string& address) {
     return address.find(':') == std::string::npos ? address : "[" + address + "]";
 }
 
-// SIGINT and SIGTERM are blocked in every thread and taken by one thread
-// with sigwait, which then stops the server: no async-signal-safety puzzles.
+// Runs until the platform's shutdown signal stops the server.
 template <class Server>
-int serve(Settings& settings, const sigset_t& stop_signals) {
-    Server server(telechat::server::PosixBackend{}, settings.server);
+int serve(Settings& settings, server_app::ShutdownSignal& shutdown_signal) {
+    Server server(server_app::Backend{}, settings.server);
     try {
         server.listen();
     } catch (const std::exception& error) {
@@ -236,18 +226,12 @@ int serve(Settings& settings, const sigset_t& stop_signals) {
     std::printf("listening on %s:%u\n", printable_address(settings.server.endpoint.address).c_str(),
                 static_cast<unsigned>(server.port()));
     std::fflush(stdout);
-    std::thread signal_waiter([&] {
-        int received = 0;
-        sigwait(&stop_signals, &received);
-        std::fprintf(stderr, "received %s: shutting down\n",
-                     received == SIGINT ? "SIGINT" : "SIGTERM");
+    shutdown_signal.start([&server](const char* received) {
+        std::fprintf(stderr, "received %s: shutting down\n", received);
         server.stop();
     });
     server.run();
-    // run() can also end without a signal only if stop() was called; wake
-    // the waiter so it can be joined.
-    pthread_kill(signal_waiter.native_handle(), SIGTERM);
-    signal_waiter.join();
+    shutdown_signal.finish();
     return 0;
 }
 
@@ -255,15 +239,10 @@ int serve(Settings& settings, const sigset_t& stop_signals) {
 
 int main(int argc, char** argv) {
     Settings settings = parse_arguments(argc, argv);
-    std::signal(SIGPIPE, SIG_IGN);
-    sigset_t stop_signals;
-    sigemptyset(&stop_signals);
-    sigaddset(&stop_signals, SIGINT);
-    sigaddset(&stop_signals, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+    server_app::ShutdownSignal shutdown_signal;  // before any thread starts
 
     settings.server.desk.agent_key = choose_agent_key(settings);
-    raise_descriptor_limit();
+    server_app::raise_descriptor_limit();
     static std::mutex log_mutex;
     settings.server.log = [](std::string_view line) {
         std::lock_guard<std::mutex> guard(log_mutex);
@@ -274,12 +253,13 @@ int main(int argc, char** argv) {
         settings.server.desk.validate();
         using namespace telechat::server;
         if (settings.model == "threads") {
-            return serve<Server<PosixBackend, ThreadPerConnection>>(settings, stop_signals);
+            return serve<Server<server_app::Backend, ThreadPerConnection>>(settings,
+                                                                           shutdown_signal);
         }
         if (settings.model == "reactors") {
-            return serve<Server<PosixBackend, ReactorPerCore>>(settings, stop_signals);
+            return serve<Server<server_app::Backend, ReactorPerCore>>(settings, shutdown_signal);
         }
-        return serve<Server<PosixBackend, SingleReactor>>(settings, stop_signals);
+        return serve<Server<server_app::Backend, SingleReactor>>(settings, shutdown_signal);
     } catch (const std::exception& error) {
         std::fprintf(stderr, "telechat-server: %s\n", error.what());
         return 1;

@@ -5,14 +5,15 @@
 // ordinary TCP clients, plays a short scene, and prints every line each of
 // them sends and receives. It exits 0 when the scene went as 3MCP says it
 // must, and 1 (naming the line it waited for) when it did not.
-#include <telechat/server/backends/posix.hpp>
-#include <telechat/server/backends/tcp_connect.hpp>
 #include <telechat/server/server.hpp>
 #include <telechat/server/threading/policies.hpp>
 
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
+// The system's calls (sockets, the terminal), in one small file per system.
+#if defined(_WIN32)
+#include "socket_windows.hpp"
+#else
+#include "socket_posix.hpp"
+#endif
 
 #include <chrono>
 #include <cstdio>
@@ -32,7 +33,7 @@ const Clock::time_point demo_start = Clock::now();
 std::chrono::milliseconds pace{700};
 
 // Decided once: whether stdout is a terminal does not change during the demo.
-const bool use_colour = isatty(STDOUT_FILENO) == 1 && std::getenv("NO_COLOR") == nullptr;
+const bool use_colour = demo::stdout_takes_colour() && std::getenv("NO_COLOR") == nullptr;
 
 std::string elapsed() {
     const auto ms =
@@ -52,25 +53,20 @@ void narrate(std::string_view text) {
 // everything it sends (>>) and receives (<<).
 class Participant {
 public:
-    Participant(std::string name, std::uint16_t port) : m_name(std::move(name)) {
-        telechat::server::ConnectOptions blocking;
-        blocking.non_blocking = false;
-        m_fd = telechat::server::tcp_connect("127.0.0.1", port, blocking).fd;
-        if (m_fd < 0) {
+    Participant(std::string name, std::uint16_t port) : m_name(std::move(name)), m_socket(port) {
+        if (!m_socket.ok()) {
             throw std::runtime_error(m_name +
                                      " cannot connect to 127.0.0.1:" + std::to_string(port));
         }
     }
     Participant(const Participant&) = delete;
     Participant& operator=(const Participant&) = delete;
-    ~Participant() { close(m_fd); }
 
     // Sends one line; `shown` replaces it in the transcript (to hide the key).
     void say(const std::string& line, std::string_view shown = {}) {
         show(">>", shown.empty() ? line : shown);
         const std::string bytes = line + "\r\n";
-        if (send(m_fd, bytes.data(), bytes.size(), MSG_NOSIGNAL) !=
-            static_cast<ssize_t>(bytes.size())) {
+        if (!m_socket.send_all(bytes)) {
             throw std::runtime_error(m_name + " could not send");
         }
     }
@@ -98,17 +94,14 @@ private:
             }
             const auto left =
                 std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-            pollfd readable{m_fd, POLLIN, 0};
             char chunk[4096];
-            const ssize_t got =
-                left.count() > 0 && poll(&readable, 1, static_cast<int>(left.count())) == 1
-                    ? recv(m_fd, chunk, sizeof chunk, 0)
-                    : -1;
-            if (got <= 0) {
+            const std::size_t got =
+                m_socket.receive(chunk, sizeof chunk, static_cast<int>(left.count()));
+            if (got == 0) {
                 throw std::runtime_error(m_name + " never received \"" + std::string(expected) +
                                          "\"");
             }
-            m_buffer.append(chunk, static_cast<std::size_t>(got));
+            m_buffer.append(chunk, got);
         }
     }
 
@@ -122,7 +115,7 @@ private:
     }
 
     std::string m_name;
-    int m_fd = -1;
+    demo::Socket m_socket;
     std::string m_buffer;
 };
 
@@ -217,7 +210,7 @@ static int run_demo(int argc, char** argv) {
     options.endpoint = {"127.0.0.1", 0};
     options.desk.agent_key = "demo-key";
     options.desk.agent_capacity = 1;
-    Server<PosixBackend, SingleReactor> server(PosixBackend{}, options);
+    Server<demo::Backend, SingleReactor> server(demo::Backend{}, options);
     try {
         server.listen();
     } catch (const std::exception& error) {

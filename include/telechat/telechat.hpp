@@ -44,6 +44,7 @@
 #include "protocol/vocabulary.hpp"
 #include "protocol/writer.hpp"
 #include "queue.hpp"
+#include "server/backends/connect_options.hpp"
 #include "server/backends/memory.hpp"
 #include "server/concepts.hpp"
 #include "server/connection_log.hpp"

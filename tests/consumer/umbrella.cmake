@@ -1,7 +1,7 @@
 # Checks that <telechat/telechat.hpp> includes every portable public header,
 # as it says it does (everything under include/telechat/ but detail/), and
-# none of the POSIX-only ones, which would stop it building on Windows. The
-# POSIX-only headers are listed once, in tests/headers/portable_headers.cmake.
+# none of the POSIX-only ones, which would stop it building on Windows, nor
+# the Windows-only ones. Both lists are in tests/headers/portable_headers.cmake.
 # Run as `cmake -P` by ctest with -DTELECHAT_SOURCE=<repository>.
 cmake_minimum_required(VERSION 3.25)
 
@@ -17,7 +17,7 @@ foreach(header IN LISTS headers)
         continue()
     endif()
     string(FIND "${umbrella}" "#include \"${header}\"" at)
-    if(header IN_LIST TELECHAT_POSIX_ONLY_HEADERS)
+    if(header IN_LIST TELECHAT_POSIX_ONLY_HEADERS OR header IN_LIST TELECHAT_WINDOWS_ONLY_HEADERS)
         if(NOT at EQUAL -1)
             list(APPEND posix_only "${header}")
         endif()
@@ -32,6 +32,6 @@ if(missing)
     message(FATAL_ERROR "telechat.hpp does not include: ${missing}")
 endif()
 if(posix_only)
-    message(FATAL_ERROR "telechat.hpp includes POSIX-only headers, which programs include on their own: ${posix_only}")
+    message(FATAL_ERROR "telechat.hpp includes POSIX-only or Windows-only headers, which programs include on their own: ${posix_only}")
 endif()
-message(STATUS "telechat.hpp includes all ${checked} portable public headers, and no POSIX-only one")
+message(STATUS "telechat.hpp includes all ${checked} portable public headers, and no POSIX-only or Windows-only one")

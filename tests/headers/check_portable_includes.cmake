@@ -9,7 +9,7 @@
 # mistaken for ours. A portable header may include:
 #   - a header of the C++20 standard library, with angle brackets;
 #   - another portable TeleChat header, with quotes.
-# Every header under include/telechat/ but the POSIX-only ones is checked
+# Every header under include/telechat/ but the POSIX-only and Windows-only ones is checked
 # (detail/ too), so whatever a portable header reaches through quotes is
 # checked in its own turn; reaching a POSIX-only one is reported as such.
 # The lists are in portable_headers.cmake.
@@ -19,9 +19,9 @@ include("${CMAKE_CURRENT_LIST_DIR}/portable_headers.cmake")
 set(root "${TELECHAT_SOURCE}/include/telechat")
 
 # A stale entry would hide nothing, but it would mislead: fail on it too.
-foreach(header IN LISTS TELECHAT_POSIX_ONLY_HEADERS)
+foreach(header IN LISTS TELECHAT_POSIX_ONLY_HEADERS TELECHAT_WINDOWS_ONLY_HEADERS)
     if(NOT EXISTS "${root}/${header}")
-        message(FATAL_ERROR "portable_headers.cmake lists ${header} as POSIX-only, "
+        message(FATAL_ERROR "portable_headers.cmake lists ${header} as system-only, "
                             "but include/telechat/${header} does not exist")
     endif()
 endforeach()
@@ -30,7 +30,7 @@ file(GLOB_RECURSE headers RELATIVE "${root}" "${root}/*.hpp")
 set(problems "")
 set(checked 0)
 foreach(header IN LISTS headers)
-    if(header IN_LIST TELECHAT_POSIX_ONLY_HEADERS)
+    if(header IN_LIST TELECHAT_POSIX_ONLY_HEADERS OR header IN_LIST TELECHAT_WINDOWS_ONLY_HEADERS)
         continue()
     endif()
     math(EXPR checked "${checked} + 1")
@@ -50,6 +50,8 @@ foreach(header IN LISTS headers)
             cmake_path(NORMAL_PATH included)
             if(included IN_LIST TELECHAT_POSIX_ONLY_HEADERS)
                 list(APPEND problems "${header}: \"${name}\" is POSIX-only")
+            elseif(included IN_LIST TELECHAT_WINDOWS_ONLY_HEADERS)
+                list(APPEND problems "${header}: \"${name}\" is Windows-only")
             elseif(NOT EXISTS "${root}/${included}" OR included MATCHES "^\\.\\./")
                 # A quoted name that is not one of ours is looked up like an
                 # angle-bracket one, in the system's folders.

@@ -1,4 +1,4 @@
-# Which public headers are POSIX-only, and which headers the others may
+# Which public headers are POSIX-only or Windows-only, and which headers the others may
 # include. Read by tests/headers/CMakeLists.txt and, with `include()` from a
 # `cmake -P` script, by tests/consumer/umbrella.cmake and
 # check_portable_includes.cmake, so that the list lives in one place.
@@ -10,12 +10,31 @@
 # operating system's socket headers (<sys/socket.h>, <sys/epoll.h>,
 # <unistd.h>, ...), so <telechat/telechat.hpp> leaves them out and programs
 # include them on their own. Add a header here only if it cannot be written
-# without such headers; a second backend for another system (a Winsock one,
-# say) would get a list of its own.
+# without such headers.
 set(TELECHAT_POSIX_ONLY_HEADERS
     server/backends/posix.hpp         # PosixBackend: sockets, epoll, eventfd
     server/backends/tcp_connect.hpp   # tcp_connect(): getaddrinfo, connect, poll
 )
+
+# The Windows-only headers: the Winsock backend. They include <winsock2.h>
+# and <ws2tcpip.h>; like the POSIX-only ones, <telechat/telechat.hpp> leaves
+# them out. They compile on their own in a Windows build (the `windows`
+# preset cross-builds with MinGW-w64) and are skipped on other systems.
+set(TELECHAT_WINDOWS_ONLY_HEADERS
+    server/backends/winsock.hpp          # WinsockBackend
+    server/backends/winsock_connect.hpp  # tcp_connect() over Winsock
+    server/backends/winsock_errors.hpp   # Winsock errors as IoStatus
+    server/backends/winsock_session.hpp  # WSAStartup/WSACleanup; the Winsock includes
+    server/backends/wsapoll_poller.hpp   # WsaPollPoller
+)
+
+# The headers a build on this system cannot compile: the other system's.
+# (A plain `cmake -P` script has no WIN32: it reads the lists as on Linux.)
+if(WIN32)
+    set(TELECHAT_FOREIGN_HEADERS ${TELECHAT_POSIX_ONLY_HEADERS})
+else()
+    set(TELECHAT_FOREIGN_HEADERS ${TELECHAT_WINDOWS_ONLY_HEADERS})
+endif()
 
 # The headers of the C++20 standard library (its [headers] section, with the
 # <cname> forms of the C headers). A portable header includes these, other

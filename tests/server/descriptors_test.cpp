@@ -25,6 +25,7 @@
 #include <vector>
 
 using namespace server_test;
+using telechat::server::PosixBackend;
 
 namespace {
 

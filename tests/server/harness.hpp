@@ -12,9 +12,9 @@
 //
 // Every read has a timeout and fails the test when it passes; nothing here
 // waits without a bound. The fixtures:
-//   - TcpThreads, TcpReactor, TcpReactors, TcpActor: PosixBackend on
-//     127.0.0.1, port 0 (Actor: the lab's desk-actor model,
-//     docs/examples/desk_actor.hpp, written without touching the server);
+//   - TcpThreads, TcpReactor, TcpReactors, TcpActor: the system's backend
+//     (PosixBackend; WinsockBackend on Windows) on 127.0.0.1, port 0 (Actor: the lab's desk-actor
+//     model, docs/examples/desk_actor.hpp, written without touching the server);
 //   - MemoryThreads, MemoryReactor, MemoryReactors, MemoryActor: the
 //     in-memory backend, whose clock the tests move by hand;
 //   - ShortThreads, ShortReactor, ShortReactors, ShortActor: the in-memory backend with
@@ -24,34 +24,28 @@
 #pragma once
 
 #include <telechat/server/backends/memory.hpp>
-#include <telechat/server/backends/posix.hpp>
-#include <telechat/server/backends/tcp_connect.hpp>
 #include <telechat/server/server.hpp>
 #include <telechat/server/threading/policies.hpp>
 
 #include "../../docs/examples/desk_actor.hpp"
+#include "client.hpp"
+// The one place the suite picks its system: the TCP fixtures' client and backend.
+#if defined(_WIN32)
+#include "tcp_client_windows.hpp"
+#else
+#include "tcp_client_posix.hpp"
+#endif
 
 #include <catch2/catch.hpp>
 
-#include <arpa/inet.h>
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <poll.h>
-#include <sys/resource.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <atomic>
-#include <cerrno>
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <exception>
 #include <functional>
 #include <memory>
@@ -68,301 +62,10 @@ using telechat::DeskOptions;
 using telechat::server::MemoryBackend;
 using telechat::server::MemoryFaults;
 using telechat::server::MemoryNetwork;
-using telechat::server::PosixBackend;
 using telechat::server::ReactorPerCore;
 using telechat::server::ServerOptions;
 using telechat::server::SingleReactor;
 using telechat::server::ThreadPerConnection;
-
-using Clock = std::chrono::steady_clock;
-using Millis = std::chrono::milliseconds;
-
-/// How long a read waits before it fails the test. Generous: the suite runs
-/// under sanitizers on a small shared machine; a passing run never waits it out.
-inline constexpr Millis read_timeout{5000};
-/// How long run() may take to return after stop() before the suite gives up.
-inline constexpr Millis stop_timeout{15000};
-
-/// The agent key every fixture's desk uses.
-inline constexpr std::string_view agent_key = "k3y-for-the-server-tests";
-
-[[nodiscard]] inline int millis_until(Clock::time_point deadline) {
-    const auto left = std::chrono::duration_cast<Millis>(deadline - Clock::now()).count();
-    return left <= 0 ? 0 : static_cast<int>(std::min<long long>(left, 60'000));
-}
-
-/// What one read_line() got.
-struct Read {
-    enum class Kind { line, eof, timeout };
-    Kind kind = Kind::timeout;
-    std::string text;  // the line without its CRLF
-};
-
-/// A client's connection, over TCP or in memory. Bytes in, lines out.
-class Client {
-public:
-    explicit Client(std::string label) : m_label(std::move(label)) {}
-    Client(const Client&) = delete;
-    Client& operator=(const Client&) = delete;
-    virtual ~Client() = default;
-
-    /// Sends every byte, failing the test if the server does not take them in time.
-    void send(std::string_view bytes) {
-        INFO(m_label << ": sending " << bytes.size() << " bytes");
-        REQUIRE(try_send(bytes));
-    }
-
-    /// Sends every byte; false if the connection is gone (or stays full for
-    /// read_timeout) before all are sent.
-    bool try_send(std::string_view bytes) {
-        const Clock::time_point deadline = Clock::now() + read_timeout;
-        while (!bytes.empty()) {
-            std::size_t written = 0;
-            if (write_some(bytes, deadline, written) != Io::ok) {
-                return false;
-            }
-            bytes.remove_prefix(written);
-        }
-        return true;
-    }
-
-    /// The next line from the server (without CRLF), end of stream, or a timeout.
-    /// A line that does not end with CRLF, or bytes left at end of stream, fail the test.
-    Read read_line(Millis timeout = read_timeout) {
-        const Clock::time_point deadline = Clock::now() + timeout;
-        for (;;) {
-            const std::size_t end = m_buffer.find('\n');
-            if (end != std::string::npos) {
-                std::string line = m_buffer.substr(0, end);
-                m_buffer.erase(0, end + 1);
-                INFO(m_label << ": line \"" << line << "\"");
-                REQUIRE(!line.empty());
-                REQUIRE(line.back() == '\r');  // the server always sends CRLF
-                line.pop_back();
-                REQUIRE(line.find('\r') == std::string::npos);
-                m_received.push_back(line);
-                return Read{Read::Kind::line, std::move(line)};
-            }
-            if (m_eof) {
-                if (m_truncation_allowed) {
-                    m_tail += m_buffer;
-                    m_buffer.clear();
-                }
-                INFO(m_label << ": bytes left at end of stream: \"" << m_buffer << "\"");
-                REQUIRE(m_buffer.empty());
-                return Read{Read::Kind::eof, {}};
-            }
-            const Io result = read_some(m_buffer, deadline);
-            if (result == Io::closed || result == Io::reset) {
-                m_eof = true;
-                m_reset = result == Io::reset;
-            } else if (result == Io::timeout) {
-                return Read{Read::Kind::timeout, {}};
-            }
-        }
-    }
-
-    /// The next line, which must come before the timeout.
-    std::string next_line(Millis timeout = read_timeout) {
-        Read read = read_line(timeout);
-        INFO(m_label << ": waiting for a line; received so far:" << transcript());
-        REQUIRE(read.kind != Read::Kind::timeout);
-        REQUIRE(read.kind == Read::Kind::line);
-        return std::move(read.text);
-    }
-
-    /// The next line must be `expected`.
-    void expect_line(std::string_view expected, Millis timeout = read_timeout) {
-        const std::string line = next_line(timeout);
-        INFO(m_label << ": received so far:" << transcript());
-        REQUIRE(line == expected);
-    }
-
-    /// The next lines must be `expected`, in order.
-    void expect_lines(const std::vector<std::string>& expected) {
-        for (const std::string& line : expected) {
-            expect_line(line);
-        }
-    }
-
-    /// The next line must be `-ERR <code>` with or without a reason.
-    void expect_error(std::string_view code) {
-        const std::string line = next_line();
-        const std::string prefix = "-ERR " + std::string(code);
-        INFO(m_label << ": expected " << prefix << ", got \"" << line << "\"");
-        REQUIRE((line == prefix || line.rfind(prefix + " ", 0) == 0));
-    }
-
-    /// The server must close the connection, with no further line, before the timeout.
-    void expect_eof(Millis timeout = read_timeout) {
-        const Read read = read_line(timeout);
-        INFO(m_label << ": waiting for end of stream; received so far:" << transcript());
-        REQUIRE(read.kind != Read::Kind::timeout);
-        REQUIRE(read.text.empty());
-        REQUIRE(read.kind == Read::Kind::eof);
-    }
-
-    /// A round trip: nothing else may be pending before the PONG.
-    void sync(std::string_view token = "sync") {
-        send("PING " + std::string(token) + "\r\n");
-        expect_line("+OK PONG " + std::string(token));
-    }
-
-    /// Reads the body of a multi-line reply, up to its "." line.
-    std::vector<std::string> read_body() {
-        std::vector<std::string> body;
-        for (;;) {
-            std::string line = next_line();
-            if (line == ".") {
-                return body;
-            }
-            REQUIRE(line.rfind('.', 0) != 0);  // body lines never start with '.'
-            body.push_back(std::move(line));
-        }
-    }
-
-    /// Closes abruptly: a reset on TCP (SO_LINGER 0), a close in memory.
-    virtual void close() = 0;
-    /// Closes in order: a FIN on TCP.
-    virtual void hang_up() = 0;
-    /// Closes only the sending side (shutdown(SHUT_WR)).
-    virtual void shutdown_write() = 0;
-
-    /// For a client the server drops with output discarded: the stream may
-    /// then end in the middle of a line, which tail() returns.
-    void allow_truncation() noexcept { m_truncation_allowed = true; }
-    [[nodiscard]] const std::string& tail() const noexcept { return m_tail; }
-
-    [[nodiscard]] const std::string& label() const noexcept { return m_label; }
-    /// Whether the stream ended with a reset (TCP's ECONNRESET) rather than
-    /// a clean end of stream.
-    [[nodiscard]] bool was_reset() const noexcept { return m_reset; }
-    [[nodiscard]] const std::vector<std::string>& received() const noexcept { return m_received; }
-
-    [[nodiscard]] std::string transcript() const {
-        std::string out;
-        const std::size_t first = m_received.size() > 20 ? m_received.size() - 20 : 0;
-        for (std::size_t i = first; i < m_received.size(); ++i) {
-            out += "\n    " + m_received[i].substr(0, 120);
-        }
-        return out.empty() ? " (nothing)" : out;
-    }
-
-protected:
-    enum class Io { ok, timeout, closed, reset };
-    // Writes some of `bytes` (at least one) before `deadline`.
-    virtual Io write_some(std::string_view bytes, Clock::time_point deadline,
-                          std::size_t& written) = 0;
-    // Appends what arrives (at least one byte) before `deadline`.
-    virtual Io read_some(std::string& into, Clock::time_point deadline) = 0;
-
-private:
-    std::string m_label;
-    std::string m_buffer;
-    bool m_eof = false;
-    bool m_reset = false;
-    bool m_truncation_allowed = false;
-    std::string m_tail;
-    std::vector<std::string> m_received;
-};
-
-/// Per-client settings.
-struct ClientOptions {
-    /// TCP only: SO_RCVBUF before connecting (0: the system's), to make a
-    /// client that does not read fill up quickly.
-    int receive_buffer = 0;
-};
-
-/// A client on a real loopback TCP socket: non-blocking, every wait in poll().
-class TcpClient final : public Client {
-public:
-    /// A client that connect() connects.
-    explicit TcpClient(std::string label, ClientOptions options = {})
-        : Client(std::move(label)), m_options(options) {}
-    ~TcpClient() override {
-        if (m_fd >= 0) {
-            ::close(m_fd);
-        }
-    }
-
-    /// Connects to 127.0.0.1:`port`: non-blocking, with TCP_NODELAY.
-    void connect(std::uint16_t port) {
-        telechat::server::ConnectOptions options;
-        options.timeout = read_timeout;
-        options.receive_buffer = m_options.receive_buffer;
-        auto connection = telechat::server::tcp_connect("127.0.0.1", port, options);
-        INFO(label() << ": connect: " << connection.error);
-        REQUIRE(connection.ok());
-        m_fd = connection.fd;
-    }
-
-    void close() override {
-        if (m_fd >= 0) {
-            const linger reset{1, 0};
-            ::setsockopt(m_fd, SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
-            ::close(m_fd);
-            m_fd = -1;
-        }
-    }
-    void hang_up() override {
-        if (m_fd >= 0) {
-            ::close(m_fd);
-            m_fd = -1;
-        }
-    }
-    void shutdown_write() override { REQUIRE(::shutdown(m_fd, SHUT_WR) == 0); }
-
-protected:
-    Io write_some(std::string_view bytes, Clock::time_point deadline,
-                  std::size_t& written) override {
-        for (;;) {
-            const ssize_t count = ::send(m_fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
-            if (count > 0) {
-                written = static_cast<std::size_t>(count);
-                return Io::ok;
-            }
-            if (count < 0 && errno == EINTR) {
-                continue;
-            }
-            if (count < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
-                return Io::closed;
-            }
-            pollfd waiting{m_fd, POLLOUT, 0};
-            if (::poll(&waiting, 1, millis_until(deadline)) == 0) {
-                return Io::timeout;
-            }
-        }
-    }
-
-    Io read_some(std::string& into, Clock::time_point deadline) override {
-        for (;;) {
-            char chunk[16 * 1024];
-            const ssize_t count = ::recv(m_fd, chunk, sizeof chunk, 0);
-            if (count > 0) {
-                into.append(chunk, static_cast<std::size_t>(count));
-                return Io::ok;
-            }
-            if (count == 0) {
-                return Io::closed;
-            }
-            if (errno == EINTR) {
-                continue;
-            }
-            if (errno != EAGAIN && errno != EWOULDBLOCK) {
-                return Io::reset;  // the server closed with input unread
-            }
-            pollfd waiting{m_fd, POLLIN, 0};
-            const int ready = ::poll(&waiting, 1, millis_until(deadline));
-            if (ready == 0) {
-                return Io::timeout;
-            }
-        }
-    }
-
-private:
-    ClientOptions m_options;
-    int m_fd = -1;
-};
 
 /// A client on the in-memory network: MemoryNetwork::connect, and waits in
 /// MemoryNetwork::wait_until.
@@ -616,15 +319,16 @@ protected:
     int m_clients = 0;
 };
 
-/// A server on 127.0.0.1, port 0, over PosixBackend.
+/// A server on 127.0.0.1, port 0, over the system's backend (TcpBackend:
+/// PosixBackend, or WinsockBackend on Windows).
 template <class Threading>
-class TcpFixture : public FixtureBase<PosixBackend, Threading> {
+class TcpFixture : public FixtureBase<TcpBackend, Threading> {
 public:
     static constexpr bool tcp = true;
 
     explicit TcpFixture(const Setup& setup = {}) {
         this->m_running = std::make_unique<typename TcpFixture::ServerRun>(
-            PosixBackend{}, telechat::server::Endpoint{"127.0.0.1", 0}, setup);
+            TcpBackend{}, telechat::server::Endpoint{"127.0.0.1", 0}, setup);
     }
 
     /// Lets `span` pass on the server's clock: the real one, so this sleeps.

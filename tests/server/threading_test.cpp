@@ -339,7 +339,7 @@ TEMPLATE_TEST_CASE(
 TEMPLATE_TEST_CASE(
     "without the lingering close (linger_ms = 0) such clients get resets: "
     "the test above can fail",
-    "[server][threading][linger][tcp]", server_test::TcpReactor) {
+    "[server][threading][linger][tcp][sees-reset]", server_test::TcpReactor) {
     Setup setup;
     setup.linger_ms = 0;
     TestType f(setup);

@@ -99,7 +99,18 @@ void record_free(void* block) noexcept {
     // Allocated before tracking began: not ours to count.
 }
 
-// malloc, or aligned_alloc for the over-aligned forms; retries through the
+// An over-aligned block. Windows's C runtime has no aligned_alloc, and its
+// free() cannot release an over-aligned block: there the block comes from
+// _aligned_malloc and goes back through _aligned_free (release_aligned).
+void* aligned_block(std::size_t alignment, std::size_t bytes) noexcept {
+#if defined(_WIN32)
+    return _aligned_malloc(bytes, alignment);
+#else
+    return std::aligned_alloc(alignment, bytes);
+#endif
+}
+
+// malloc, or aligned_block for the over-aligned forms; retries through the
 // new handler as the standard operator new does.
 void* allocate(std::size_t size, std::size_t alignment = 0) {
     g_allocations.fetch_add(1, std::memory_order_relaxed);
@@ -108,7 +119,7 @@ void* allocate(std::size_t size, std::size_t alignment = 0) {
                               : size == 0    ? alignment
                                              : (size + alignment - 1) / alignment * alignment;
     for (;;) {
-        void* block = alignment == 0 ? std::malloc(bytes) : std::aligned_alloc(alignment, bytes);
+        void* block = alignment == 0 ? std::malloc(bytes) : aligned_block(alignment, bytes);
         if (block != nullptr) {
             record_alloc(block, size);
             return block;
@@ -137,6 +148,15 @@ void* allocate_or_null(Args... args) noexcept {
 void release(void* block) noexcept {
     record_free(block);
     std::free(block);
+}
+
+void release_aligned(void* block) noexcept {
+    record_free(block);
+#if defined(_WIN32)
+    _aligned_free(block);
+#else
+    std::free(block);
+#endif
 }
 
 }  // namespace
@@ -204,16 +224,16 @@ void operator delete[](void* block, std::size_t /*size*/) noexcept {
     release(block);
 }
 void operator delete(void* block, std::align_val_t /*alignment*/) noexcept {
-    release(block);
+    release_aligned(block);
 }
 void operator delete[](void* block, std::align_val_t /*alignment*/) noexcept {
-    release(block);
+    release_aligned(block);
 }
 void operator delete(void* block, std::size_t /*size*/, std::align_val_t /*alignment*/) noexcept {
-    release(block);
+    release_aligned(block);
 }
 void operator delete[](void* block, std::size_t /*size*/, std::align_val_t /*alignment*/) noexcept {
-    release(block);
+    release_aligned(block);
 }
 void operator delete(void* block, const std::nothrow_t& /*tag*/) noexcept {
     release(block);
@@ -223,9 +243,9 @@ void operator delete[](void* block, const std::nothrow_t& /*tag*/) noexcept {
 }
 void operator delete(void* block, std::align_val_t /*alignment*/,
                      const std::nothrow_t& /*tag*/) noexcept {
-    release(block);
+    release_aligned(block);
 }
 void operator delete[](void* block, std::align_val_t /*alignment*/,
                        const std::nothrow_t& /*tag*/) noexcept {
-    release(block);
+    release_aligned(block);
 }

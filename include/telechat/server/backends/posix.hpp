@@ -24,6 +24,7 @@
 #include <system_error>
 #include <utility>
 
+#include "../../detail/unix_clock.hpp"
 #include "../concepts.hpp"
 
 namespace telechat::server {
@@ -269,11 +270,7 @@ public:
     ///        steady clock, so that a step of the wall clock (NTP, an
     ///        administrator) neither fires nor postpones a timeout.
     /// @return the time now.
-    [[nodiscard]] std::int64_t now() const {
-        using namespace std::chrono;
-        const auto since_start = steady_clock::now() - m_steady_start;
-        return m_unix_start + duration_cast<milliseconds>(since_start).count();
-    }
+    [[nodiscard]] std::int64_t now() const { return m_clock.now(); }
 
     /// @brief The peer's address, as `1.2.3.4:5678` or `[::1]:5678`, for logs.
     /// @param fd the connection.
@@ -300,10 +297,7 @@ public:
     [[nodiscard]] PollerType make_poller() { return EpollPoller{}; }
 
 private:
-    std::int64_t m_unix_start = std::chrono::duration_cast<std::chrono::milliseconds>(
-                                    std::chrono::system_clock::now().time_since_epoch())
-                                    .count();
-    std::chrono::steady_clock::time_point m_steady_start = std::chrono::steady_clock::now();
+    telechat::detail::UnixClock m_clock;
 
     static Handle checked(int fd, const Endpoint& endpoint) {
         if (fd < 0) {

@@ -20,31 +20,9 @@
 #include <cstring>
 #include <string>
 
-namespace telechat::server {
+#include "connect_options.hpp"
 
-/// @brief How tcp_connect() sets its socket up.
-struct ConnectOptions {
-    /// @brief How long to wait for each address to answer. Zero or less:
-    ///        do not wait; the connection is returned while it is still
-    ///        being made (poll it for `POLLOUT`, then read `SO_ERROR`), and
-    ///        only the first address is tried.
-    std::chrono::milliseconds timeout{5000};
-    /// @brief Leave the socket non-blocking, as a poll loop wants it; false
-    ///        makes it blocking once connected (not when timeout is zero).
-    bool non_blocking = true;
-    /// @brief Set `TCP_NODELAY`: a chat line should leave now, not after
-    ///        40 ms of Nagle.
-    bool no_delay = true;
-    /// @brief `SO_RCVBUF` in bytes, set before connecting; 0 keeps the
-    ///        system's (a small one makes a client that does not read fill
-    ///        up fast, for tests).
-    int receive_buffer = 0;
-    /// @brief A numeric local address to connect from, its port chosen at
-    ///        connect time (`IP_BIND_ADDRESS_NO_PORT`); empty for the
-    ///        system's choice. Many connections from several loopback
-    ///        addresses do not run out of ephemeral ports.
-    std::string local_address;
-};
+namespace telechat::server {
 
 /// @brief What tcp_connect() made: a socket, or why there is none.
 struct TcpConnection {
@@ -176,7 +154,7 @@ namespace telechat::server {
     }
     TcpConnection connection{-1, "no address"};
     for (const addrinfo* address = found; address != nullptr; address = address->ai_next) {
-        connection.fd = detail::connect_to_address(*address, options, connection.error);
+        connection.fd = telechat::detail::connect_to_address(*address, options, connection.error);
         if (connection.fd >= 0 || options.timeout.count() <= 0) {
             break;
         }

@@ -1,0 +1,84 @@
+// What telechat-server does differently on POSIX: its backend, how it reads
+// a numeric address, the descriptor limit, and how a signal stops it. The
+// Windows twin is platform_windows.hpp; telechat_server.cpp includes
+// whichever the system has.
+#pragma once
+
+#include <telechat/server/backends/posix.hpp>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <sys/resource.h>
+
+#include <csignal>
+#include <string>
+#include <thread>
+#include <utility>
+
+namespace server_app {
+
+/// The server's backend on this system.
+using Backend = telechat::server::PosixBackend;
+
+/// Whether `text` is a numeric IPv4 or IPv6 address.
+inline bool is_numeric_address(const std::string& text) {
+    unsigned char buffer[sizeof(in6_addr)];
+    return ::inet_pton(AF_INET, text.c_str(), buffer) == 1 ||
+           ::inet_pton(AF_INET6, text.c_str(), buffer) == 1;
+}
+
+/// Raises the soft descriptor limit to the hard one, so that --max-clients
+/// up to the hard limit works without `ulimit -n`.
+inline void raise_descriptor_limit() {
+    rlimit limit{};
+    if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+        limit.rlim_cur = limit.rlim_max;
+        ::setrlimit(RLIMIT_NOFILE, &limit);
+    }
+}
+
+/// SIGINT and SIGTERM, blocked in every thread and taken by one thread with
+/// sigwait, which then calls the stop function: no async-signal-safety
+/// puzzles. SIGPIPE is ignored (the backend's writes use MSG_NOSIGNAL too).
+class ShutdownSignal {
+public:
+    /// Blocks the signals; make it before any thread, which then inherits the mask.
+    ShutdownSignal() {
+        std::signal(SIGPIPE, SIG_IGN);
+        sigemptyset(&m_signals);
+        sigaddset(&m_signals, SIGINT);
+        sigaddset(&m_signals, SIGTERM);
+        pthread_sigmask(SIG_BLOCK, &m_signals, nullptr);
+    }
+    ShutdownSignal(const ShutdownSignal&) = delete;
+    ShutdownSignal& operator=(const ShutdownSignal&) = delete;
+    ~ShutdownSignal() { finish(); }
+
+    /// Waits for a signal on a thread of its own, then calls `stop` with
+    /// the signal's name ("SIGINT" or "SIGTERM").
+    template <class Stop>
+    void start(Stop stop) {
+        m_waiter = std::thread([this, stop = std::move(stop)] {
+            int received = 0;
+            sigwait(&m_signals, &received);
+            stop(received == SIGINT ? "SIGINT" : "SIGTERM");
+        });
+    }
+
+    /// Ends the waiting thread, signal or not (the server has stopped).
+    void finish() {
+        if (m_waiter.joinable()) {
+            // If no signal came, this one wakes the waiter; if one did, it
+            // stays pending, blocked, and harmless.
+            pthread_kill(m_waiter.native_handle(), SIGTERM);
+            m_waiter.join();
+        }
+    }
+
+private:
+    sigset_t m_signals{};
+    std::thread m_waiter;
+};
+
+}  // namespace server_app
