@@ -66,3 +66,23 @@ if(TARGET telechat-server AND CMAKE_CROSSCOMPILING_EMULATOR)
     set_tests_properties("server app: telechat-server.exe exit codes, and Ctrl-C shuts it down cleanly"
                          PROPERTIES TIMEOUT 120)
 endif()
+
+# telechat-client.exe in script mode against telechat-server.exe.
+if(TARGET telechat-client AND TARGET telechat-server AND CMAKE_CROSSCOMPILING_EMULATOR)
+    add_test(NAME "client app: telechat-client.exe scripts chat as on Linux, with its exit codes"
+             COMMAND ${TELECHAT_BASH} ${CMAKE_CURRENT_SOURCE_DIR}/windows_client_app.sh
+                     ${CMAKE_CROSSCOMPILING_EMULATOR} $<TARGET_FILE:telechat-server>
+                     $<TARGET_FILE:telechat-client>)
+    set_tests_properties("client app: telechat-client.exe scripts chat as on Linux, with its exit codes"
+                         PROPERTIES TIMEOUT 120)
+endif()
+
+# The client's pieces that are the same on every system (the line editor,
+# display widths, message lines, commands, the agent's view) are unit tested
+# here too; the rest of tests/apps spawns processes the POSIX way.
+telechat_test_executable(client_app_tests
+    ${CMAKE_CURRENT_SOURCE_DIR}/apps/line_editor_test.cpp
+    ${CMAKE_CURRENT_SOURCE_DIR}/apps/display_width_test.cpp
+    ${CMAKE_CURRENT_SOURCE_DIR}/apps/chat_lines_test.cpp
+    ${CMAKE_CURRENT_SOURCE_DIR}/apps/commands_test.cpp
+    ${CMAKE_CURRENT_SOURCE_DIR}/apps/agent_view_test.cpp)

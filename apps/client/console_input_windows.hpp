@@ -43,7 +43,68 @@ inline bool stdin_is_console() {
     return ::GetConsoleMode(::GetStdHandle(STD_INPUT_HANDLE), &mode) != 0;
 }
 
+/// The VT sequence a POSIX terminal sends for a key that has no character
+/// (arrows, Home, End, Delete; with Ctrl, a word left or right); empty for
+/// the other keys (Shift alone, F-keys, ...).
+inline std::string sequence_of_key(WORD key, DWORD modifiers) {
+    const bool control = (modifiers & (LEFT_CTRL_PRESSED | RIGHT_CTRL_PRESSED)) != 0;
+    switch (key) {
+        case VK_LEFT:
+            return control ? "\x1b[1;5D" : "\x1b[D";
+        case VK_RIGHT:
+            return control ? "\x1b[1;5C" : "\x1b[C";
+        case VK_UP:
+            return "\x1b[A";
+        case VK_DOWN:
+            return "\x1b[B";
+        case VK_HOME:
+            return "\x1b[H";
+        case VK_END:
+            return "\x1b[F";
+        case VK_DELETE:
+            return "\x1b[3~";
+        default:
+            return {};
+    }
+}
+
+/// The next keys typed at the console, as the bytes a POSIX terminal in raw
+/// mode would send: characters as UTF-8, special keys as VT sequences (the
+/// console gives key events, which is what every Windows console does,
+/// with or without virtual-terminal input); empty if the console fails.
+inline std::string read_console_keys() {
+    const HANDLE input = ::GetStdHandle(STD_INPUT_HANDLE);
+    thread_local std::wstring pending;
+    for (;;) {
+        INPUT_RECORD records[64];
+        DWORD got = 0;
+        if (::ReadConsoleInputW(input, records, 64, &got) == 0 || got == 0) {
+            return {};
+        }
+        std::string bytes;
+        for (DWORD i = 0; i < got; ++i) {
+            if (records[i].EventType != KEY_EVENT || !records[i].Event.KeyEvent.bKeyDown) {
+                continue;
+            }
+            const KEY_EVENT_RECORD& key = records[i].Event.KeyEvent;
+            const wchar_t character = key.uChar.UnicodeChar;
+            const std::string one =
+                character != 0 ? utf8_of(&character, 1, pending)
+                               : sequence_of_key(key.wVirtualKeyCode, key.dwControlKeyState);
+            for (WORD repeat = 0; repeat < (key.wRepeatCount == 0 ? 1 : key.wRepeatCount);
+                 ++repeat) {
+                bytes += one;
+            }
+        }
+        if (!bytes.empty()) {
+            return bytes;
+        }
+    }
+}
+
 /// The next bytes of stdin, blocking until some come; empty at its end.
+/// The console is read line by line here (the prompts' cooked mode); while
+/// chatting, use read_console_keys().
 inline std::string read_stdin() {
     const HANDLE input = ::GetStdHandle(STD_INPUT_HANDLE);
     if (stdin_is_console()) {

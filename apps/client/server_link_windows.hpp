@@ -131,7 +131,8 @@ private:
     static void forward_input(SOCKET sender) {
         u_long blocking = 0;  // a script may run ahead of the main loop: wait, never drop
         ::ioctlsocket(sender, static_cast<long>(FIONBIO), &blocking);
-        for (std::string bytes; !(bytes = read_stdin()).empty();) {
+        const bool console = stdin_is_console();  // raw mode by now: keys, not lines
+        for (std::string bytes; !(bytes = console ? read_console_keys() : read_stdin()).empty();) {
             std::string_view left = bytes;
             while (!left.empty()) {
                 const int sent = ::send(sender, left.data(), clamp(left.size()), 0);

@@ -1,10 +1,11 @@
 // The console side of telechat-client on Windows: the prompts asked before
 // connecting (the key without echo), and raw mode while chatting, restored
-// on every way out. The console takes and gives the same virtual-terminal
-// sequences as a POSIX terminal (ENABLE_VIRTUAL_TERMINAL_INPUT and
-// _PROCESSING, Windows 10 and later), so line_editor.hpp works unchanged:
-// only the switching of modes and the reading of keys differ. Its POSIX
-// twin is terminal_posix.hpp.
+// on every way out. The console draws the same virtual-terminal sequences
+// as a POSIX terminal (ENABLE_VIRTUAL_TERMINAL_PROCESSING, Windows 10 and
+// later), and keys are turned into a terminal's bytes
+// (console_input_windows.hpp), so line_editor.hpp works unchanged: only
+// the switching of modes and the reading of keys differ. Its POSIX twin is
+// terminal_posix.hpp.
 #pragma once
 
 #include <io.h>
@@ -74,14 +75,16 @@ inline void install_terminal_guards() {
     ::SetConsoleCtrlHandler(on_console_event, TRUE);
 }
 
-// Every key at once, unechoed, as VT sequences; Ctrl-C still interrupts.
+// Every key at once and unechoed (read_console_keys() turns the key
+// events into a terminal's bytes); Ctrl-C still interrupts.
 inline void enter_raw_mode() {
     if (!console_state::have_original) {
         return;
     }
-    const DWORD raw = (console_state::original_input &
-                       ~static_cast<DWORD>(ENABLE_LINE_INPUT | ENABLE_ECHO_INPUT)) |
-                      ENABLE_PROCESSED_INPUT | ENABLE_VIRTUAL_TERMINAL_INPUT;
+    const DWORD raw =
+        (console_state::original_input & ~static_cast<DWORD>(ENABLE_LINE_INPUT | ENABLE_ECHO_INPUT |
+                                                             ENABLE_VIRTUAL_TERMINAL_INPUT)) |
+        ENABLE_PROCESSED_INPUT;
     ::SetConsoleMode(console_input(), raw);
 }
 

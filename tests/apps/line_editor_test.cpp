@@ -6,9 +6,8 @@
 
 #include <catch2/catch.hpp>
 
-#include <stdlib.h>
-
 #include <filesystem>
+#include <random>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -435,15 +434,18 @@ TEST_CASE("line editor: a prompt wider than the terminal is cut, the cursor stay
 
 TEST_CASE("history file: appended line by line, read back bounded, private to its owner",
           "[client][editor]") {
-    char directory[] = "/tmp/telechat-history-XXXXXX";
-    REQUIRE(::mkdtemp(directory) != nullptr);
-    const std::filesystem::path path = std::filesystem::path(directory) / "telechat" / "history";
+    const std::filesystem::path directory =
+        std::filesystem::temp_directory_path() /
+        ("telechat-history-" + std::to_string(std::random_device{}()));
+    const std::filesystem::path path = directory / "telechat" / "history";
     CHECK(read_history_file(path, 10).empty());  // no file yet
     for (const char* line : {"one", "two", "three"}) {
         REQUIRE(append_history_line(path, line));
     }
+#ifndef _WIN32  // on Windows the folder's permissions (the user's profile) make it private
     CHECK((std::filesystem::status(path).permissions() & std::filesystem::perms::all) ==
           (std::filesystem::perms::owner_read | std::filesystem::perms::owner_write));
+#endif
     CHECK(read_history_file(path, 10) == std::vector<std::string>{"one", "two", "three"});
     CHECK(read_history_file(path, 2) == std::vector<std::string>{"two", "three"});
     REQUIRE(rewrite_history_file(path, {"three"}));
