@@ -15,24 +15,9 @@
 #include <thread>
 
 #include "console_input_windows.hpp"
+#include "link_results.hpp"
 
 namespace client_app {
-
-/// What wait() found ready.
-struct LinkReady {
-    bool failed = false;  ///< the wait itself failed: the link is unusable
-    bool socket_readable = false;
-    bool socket_writable = false;
-    bool input_ready = false;  ///< stdin has bytes, or its end
-};
-
-/// The result of a transfer: bytes moved, `would_block` (try after the next
-/// wait), or `ended` (the peer or the input closed).
-struct Transfer {
-    std::size_t bytes = 0;
-    bool would_block = false;
-    bool ended = false;
-};
 
 /// The socket to the server and the user's input.
 class ServerLink {

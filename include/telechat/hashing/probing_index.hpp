@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "../detail/raw_buffer.hpp"
+#include "bucket_array.hpp"
 #include "concepts.hpp"
 
 namespace telechat::hashing {
@@ -64,20 +65,10 @@ public:
     // comment below says only what this strategy does.
     ProbingIndex() noexcept = default;
     ProbingIndex(std::size_t bucket_count, std::size_t element_limit)
-        : m_buckets(std::make_unique<Bucket[]>(bucket_count)),
-          m_bucket_count(bucket_count),
+        : m_buckets(bucket_count, Bucket{}),
           m_element_limit(element_limit),
           m_sizing(bucket_count) {}
-    ProbingIndex(const ProbingIndex& other)
-        : m_buckets(other.m_bucket_count == 0 ? nullptr
-                                              : std::make_unique<Bucket[]>(other.m_bucket_count)),
-          m_bucket_count(other.m_bucket_count),
-          m_element_limit(other.m_element_limit),
-          m_entries(other.m_entries),
-          m_tombstones(other.m_tombstones),
-          m_sizing(other.m_sizing) {
-        std::copy_n(other.m_buckets.get(), m_bucket_count, m_buckets.get());
-    }
+    ProbingIndex(const ProbingIndex& other) = default;
     ProbingIndex(ProbingIndex&& other) noexcept { swap(other); }
     ProbingIndex& operator=(ProbingIndex other) noexcept {
         swap(other);
@@ -87,14 +78,13 @@ public:
 
     void swap(ProbingIndex& other) noexcept {
         std::swap(m_buckets, other.m_buckets);
-        std::swap(m_bucket_count, other.m_bucket_count);
         std::swap(m_element_limit, other.m_element_limit);
         std::swap(m_entries, other.m_entries);
         std::swap(m_tombstones, other.m_tombstones);
         std::swap(m_sizing, other.m_sizing);
     }
 
-    [[nodiscard]] std::size_t bucket_count() const noexcept { return m_bucket_count; }
+    [[nodiscard]] std::size_t bucket_count() const noexcept { return m_buckets.size(); }
     [[nodiscard]] std::size_t element_limit() const noexcept { return m_element_limit; }
     [[nodiscard]] bool has_room() const noexcept {
         return m_entries + m_tombstones < m_element_limit;
@@ -111,7 +101,7 @@ public:
         std::uint32_t dist_and_fingerprint = first_step(hash);
         std::size_t position = m_sizing.home(hash);
         Probe free;  // the first tombstone passed, if any
-        for (std::size_t step = 1; step <= m_bucket_count; ++step) {
+        for (std::size_t step = 1; step <= m_buckets.size(); ++step) {
             count();
             const Bucket& here = m_buckets[position];
             if (here.dist_and_fingerprint == dist_and_fingerprint && is_match(here.value)) {
@@ -124,7 +114,7 @@ public:
                 free = {position, dist_and_fingerprint, false};
             }
             dist_and_fingerprint += dist_unit;
-            position = Steps::next(position, step, m_bucket_count);
+            position = Steps::next(position, step, m_buckets.size());
         }
         return free;
     }
@@ -155,7 +145,7 @@ public:
 
     /// @brief Empties every bucket, tombstones too; the bucket count stays.
     void clear() noexcept {
-        std::fill_n(m_buckets.get(), m_bucket_count, Bucket{});
+        m_buckets.fill(Bucket{});
         m_entries = 0;
         m_tombstones = 0;
     }
@@ -163,7 +153,7 @@ public:
     /// @brief `visit(bucket, BucketView)` for every bucket, in order.
     template <class Visit>
     void for_each_bucket(Visit&& visit) const {
-        for (std::size_t b = 0; b < m_bucket_count; ++b) {
+        for (std::size_t b = 0; b < m_buckets.size(); ++b) {
             const Bucket& here = m_buckets[b];
             if (here.dist_and_fingerprint == empty) {
                 visit(b, BucketView{});
@@ -183,7 +173,7 @@ public:
     void check_invariants(std::size_t size, HashOf&& hash_of) const {
         std::vector<bool> named(size, false);
         std::size_t tombstones_seen = 0;
-        for (std::size_t b = 0; b < m_bucket_count; ++b) {
+        for (std::size_t b = 0; b < m_buckets.size(); ++b) {
             const Bucket& here = m_buckets[b];
             tombstones_seen += here.dist_and_fingerprint == tombstone ? 1 : 0;
             if (here.dist_and_fingerprint == empty || here.dist_and_fingerprint == tombstone) {
@@ -201,9 +191,9 @@ public:
         }
         require(m_entries == size, "one entry per value");
         require(m_tombstones == tombstones_seen, "the tombstones are counted");
-        require(m_bucket_count == 0 || m_entries + m_tombstones <= m_element_limit,
+        require(m_buckets.size() == 0 || m_entries + m_tombstones <= m_element_limit,
                 "entries and tombstones within the element limit");
-        require(m_bucket_count == 0 || m_element_limit < m_bucket_count,
+        require(m_buckets.size() == 0 || m_element_limit < m_buckets.size(),
                 "at least one bucket stays empty");
     }
 
@@ -227,8 +217,7 @@ private:
         telechat::detail::require_invariant(holds, what);
     }
 
-    std::unique_ptr<Bucket[]> m_buckets;
-    std::size_t m_bucket_count = 0;
+    telechat::detail::BucketArray<Bucket> m_buckets;
     std::size_t m_element_limit = 0;
     std::size_t m_entries = 0;
     std::size_t m_tombstones = 0;

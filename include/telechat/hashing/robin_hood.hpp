@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "../detail/raw_buffer.hpp"
+#include "bucket_array.hpp"
 #include "concepts.hpp"
 #include "open_addressing_limit.hpp"
 
@@ -91,20 +92,11 @@ public:
     /// @brief `bucket_count` empty buckets (an allowed count of `Sizing`) for `element_limit`
     /// entries.
     Index(std::size_t bucket_count, std::size_t element_limit)
-        : m_buckets(std::make_unique<Bucket[]>(bucket_count)),
-          m_bucket_count(bucket_count),
+        : m_buckets(bucket_count, Bucket{}),
           m_element_limit(element_limit),
           m_sizing(bucket_count) {}
     /// @brief A copy with the same buckets.
-    Index(const Index& other)
-        : m_buckets(other.m_bucket_count == 0 ? nullptr
-                                              : std::make_unique<Bucket[]>(other.m_bucket_count)),
-          m_bucket_count(other.m_bucket_count),
-          m_element_limit(other.m_element_limit),
-          m_entries(other.m_entries),
-          m_sizing(other.m_sizing) {
-        std::copy_n(other.m_buckets.get(), m_bucket_count, m_buckets.get());
-    }
+    Index(const Index& other) = default;
     /// @brief Takes `other`'s buckets; `other` has none after.
     Index(Index&& other) noexcept { swap(other); }
     /// @brief Copy or move assignment, by swap.
@@ -117,13 +109,12 @@ public:
     /// @brief Exchanges two indexes.
     void swap(Index& other) noexcept {
         std::swap(m_buckets, other.m_buckets);
-        std::swap(m_bucket_count, other.m_bucket_count);
         std::swap(m_element_limit, other.m_element_limit);
         std::swap(m_entries, other.m_entries);
         std::swap(m_sizing, other.m_sizing);
     }
 
-    [[nodiscard]] std::size_t bucket_count() const noexcept { return m_bucket_count; }
+    [[nodiscard]] std::size_t bucket_count() const noexcept { return m_buckets.size(); }
     [[nodiscard]] std::size_t element_limit() const noexcept { return m_element_limit; }
     [[nodiscard]] bool has_room() const noexcept { return m_entries < m_element_limit; }
     [[nodiscard]] std::size_t tombstones() const noexcept { return 0; }
@@ -194,14 +185,14 @@ public:
 
     /// @brief Empties every bucket; the bucket count stays.
     void clear() noexcept {
-        std::fill_n(m_buckets.get(), m_bucket_count, Bucket{});
+        m_buckets.fill(Bucket{});
         m_entries = 0;
     }
 
     /// @brief `visit(bucket, BucketView)` for every bucket, in order.
     template <class Visit>
     void for_each_bucket(Visit&& visit) const {
-        for (std::size_t b = 0; b < m_bucket_count; ++b) {
+        for (std::size_t b = 0; b < m_buckets.size(); ++b) {
             const Bucket& here = m_buckets[b];
             visit(b, here.empty() ? BucketView{}
                                   : BucketView{BucketView::State::entry, here.value,
@@ -215,7 +206,7 @@ public:
     template <class HashOf>
     void check_invariants(std::size_t size, HashOf&& hash_of) const {
         std::vector<bool> named(size, false);
-        for (std::size_t b = 0; b < m_bucket_count; ++b) {
+        for (std::size_t b = 0; b < m_buckets.size(); ++b) {
             const Bucket& here = m_buckets[b];
             if (here.empty()) {
                 continue;
@@ -226,7 +217,7 @@ public:
             named[here.value] = true;
             const std::uint64_t hash = hash_of(here.value);
             const std::size_t home = m_sizing.home(hash);
-            const std::size_t offset = b >= home ? b - home : b + m_bucket_count - home;
+            const std::size_t offset = b >= home ? b - home : b + m_buckets.size() - home;
             telechat::detail::require_invariant(
                 here.dist_and_fingerprint ==
                     first_step(hash) + static_cast<std::uint32_t>(offset) * dist_unit,
@@ -237,7 +228,7 @@ public:
                                                 "(Robin Hood order)");
         }
         telechat::detail::require_invariant(m_entries == size, "RobinHood: one entry per value");
-        telechat::detail::require_invariant(m_bucket_count == 0 || m_entries < m_bucket_count,
+        telechat::detail::require_invariant(m_buckets.size() == 0 || m_entries < m_buckets.size(),
                                             "RobinHood: at least one bucket stays empty");
     }
 
@@ -258,11 +249,10 @@ private:
     }
 
     [[nodiscard]] std::size_t next(std::size_t position) const noexcept {
-        return position + 1 == m_bucket_count ? 0 : position + 1;
+        return position + 1 == m_buckets.size() ? 0 : position + 1;
     }
 
-    std::unique_ptr<Bucket[]> m_buckets;
-    std::size_t m_bucket_count = 0;
+    telechat::detail::BucketArray<Bucket> m_buckets;
     std::size_t m_element_limit = 0;
     std::size_t m_entries = 0;
     Sizing m_sizing;

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "../detail/raw_buffer.hpp"
+#include "bucket_array.hpp"
 #include "concepts.hpp"
 
 namespace telechat::hashing {
@@ -82,23 +83,8 @@ public:
     // comment below says only what this strategy does.
     Index() noexcept = default;
     Index(std::size_t bucket_count, std::size_t element_limit)
-        : m_heads(std::make_unique<std::uint32_t[]>(bucket_count)),
-          m_next(std::make_unique<std::uint32_t[]>(element_limit)),
-          m_bucket_count(bucket_count),
-          m_element_limit(element_limit),
-          m_sizing(bucket_count) {
-        std::fill_n(m_heads.get(), bucket_count, none);
-    }
-    Index(const Index& other)
-        : m_heads(std::make_unique<std::uint32_t[]>(other.m_bucket_count)),
-          m_next(std::make_unique<std::uint32_t[]>(other.m_element_limit)),
-          m_bucket_count(other.m_bucket_count),
-          m_element_limit(other.m_element_limit),
-          m_entries(other.m_entries),
-          m_sizing(other.m_sizing) {
-        std::copy_n(other.m_heads.get(), m_bucket_count, m_heads.get());
-        std::copy_n(other.m_next.get(), m_element_limit, m_next.get());
-    }
+        : m_heads(bucket_count, none), m_next(element_limit, none), m_sizing(bucket_count) {}
+    Index(const Index& other) = default;
     Index(Index&& other) noexcept { swap(other); }
     Index& operator=(Index other) noexcept {
         swap(other);
@@ -109,15 +95,13 @@ public:
     void swap(Index& other) noexcept {
         std::swap(m_heads, other.m_heads);
         std::swap(m_next, other.m_next);
-        std::swap(m_bucket_count, other.m_bucket_count);
-        std::swap(m_element_limit, other.m_element_limit);
         std::swap(m_entries, other.m_entries);
         std::swap(m_sizing, other.m_sizing);
     }
 
-    [[nodiscard]] std::size_t bucket_count() const noexcept { return m_bucket_count; }
-    [[nodiscard]] std::size_t element_limit() const noexcept { return m_element_limit; }
-    [[nodiscard]] bool has_room() const noexcept { return m_entries < m_element_limit; }
+    [[nodiscard]] std::size_t bucket_count() const noexcept { return m_heads.size(); }
+    [[nodiscard]] std::size_t element_limit() const noexcept { return m_next.size(); }
+    [[nodiscard]] bool has_room() const noexcept { return m_entries < m_next.size(); }
     [[nodiscard]] std::size_t tombstones() const noexcept { return 0; }
     [[nodiscard]] std::uint32_t value_at(const Probe& probe) const noexcept { return probe.value; }
 
@@ -163,7 +147,7 @@ public:
 
     /// @brief Empties every chain; the bucket count stays.
     void clear() noexcept {
-        std::fill_n(m_heads.get(), m_bucket_count, none);
+        m_heads.fill(none);
         m_entries = 0;
     }
 
@@ -171,7 +155,7 @@ public:
     ///        order, and once with an empty view for an empty bucket.
     template <class Visit>
     void for_each_bucket(Visit&& visit) const {
-        for (std::size_t b = 0; b < m_bucket_count; ++b) {
+        for (std::size_t b = 0; b < m_heads.size(); ++b) {
             if (m_heads[b] == none) {
                 visit(b, BucketView{});
             }
@@ -189,7 +173,7 @@ public:
     void check_invariants(std::size_t size, HashOf&& hash_of) const {
         std::vector<bool> named(size, false);
         std::size_t linked = 0;
-        for (std::size_t b = 0; b < m_bucket_count; ++b) {
+        for (std::size_t b = 0; b < m_heads.size(); ++b) {
             for (std::uint32_t node = m_heads[b]; node != none; node = m_next[node]) {
                 require(node < size && !named[node] && ++linked <= size,
                         "every value is in one chain, and chains end");
@@ -198,7 +182,7 @@ public:
             }
         }
         require(linked == size && m_entries == size, "one entry per value");
-        require(m_entries <= m_element_limit, "entries within the element limit");
+        require(m_entries <= m_next.size(), "entries within the element limit");
     }
 
     /// @endcond
@@ -218,10 +202,8 @@ private:
         telechat::detail::require_invariant(holds, what);
     }
 
-    std::unique_ptr<std::uint32_t[]> m_heads;
-    std::unique_ptr<std::uint32_t[]> m_next;
-    std::size_t m_bucket_count = 0;
-    std::size_t m_element_limit = 0;
+    telechat::detail::BucketArray<std::uint32_t> m_heads;  // one per bucket
+    telechat::detail::BucketArray<std::uint32_t> m_next;   // one per value: the element limit
     std::size_t m_entries = 0;
     Sizing m_sizing;
 };
