@@ -33,6 +33,10 @@
     TELECHAT_TEST_CONCAT(combination, TELECHAT_TEST_COLLISION, TELECHAT_TEST_SIZING)
 
 namespace telechat_test {
+// Inline and named for the combination: each copy's helpers are functions
+// of their own (one name in every copy would be one function to the linker,
+// whichever copy it kept), reached as telechat_test::... all the same.
+inline namespace COMBINATION_NAMESPACE {
 
 using Collision = telechat::hashing::TELECHAT_TEST_COLLISION;
 using Sizing = telechat::hashing::TELECHAT_TEST_SIZING;
@@ -73,4 +77,5 @@ inline bool allowed_bucket_count(std::size_t count) {
     return Sizing::round_up(count) == count;
 }
 
+}  // namespace COMBINATION_NAMESPACE
 }  // namespace telechat_test
