@@ -29,6 +29,7 @@
 #include "desk/names.hpp"
 #include "desk/options.hpp"
 #include "desk/outbox.hpp"
+#include "desk/record_ring.hpp"
 #include "desk/session_slots.hpp"
 #include "desk/waiting_line.hpp"
 #include "growth.hpp"

@@ -53,6 +53,7 @@ struct DeskStats {
  * | WaitingLine  | waiting_line.hpp  | customers waiting, in arrival order            |
  * | AgentPool    | agent_pool.hpp    | agents, their customers, who gets the next one |
  * | HistoryStore | history_store.hpp | every user's latest messages, online or gone   |
+ * | RecordRing   | record_ring.hpp   | one history's records, packed in one buffer    |
  * | Outbox       | outbox.hpp        | bytes to send, close requests, the ready list  |
  * | BufferPool   | buffer_pool.hpp   | emptied buffers kept for reuse                 |
  *

@@ -178,7 +178,7 @@ inline void Desk::write_user_line(std::string& out, std::uint32_t slot) const {
 
 inline void Desk::run(std::uint32_t slot, const protocol::HistCommand& command,
                       UnixMillis /*now*/) {
-    const Queue<std::string>* records = m_histories.find(command.name);
+    const RecordRing* records = m_histories.find(command.name);
     if (records == nullptr) {
         return reply_error(slot, protocol::ErrorCode::no_such_user,
                            "no history is kept for that name");
@@ -186,8 +186,7 @@ inline void Desk::run(std::uint32_t slot, const protocol::HistCommand& command,
     const std::size_t count = std::min(records->size(), command.count.value_or(records->size()));
     std::string& out = m_outbox.begin_write(slot, m_buffers);
     protocol::write_ok(out, count, std::string_view{protocol::word::messages});
-    auto record = records->begin();
-    std::advance(record, static_cast<std::ptrdiff_t>(records->size() - count));
+    auto record = std::next(records->begin(), static_cast<std::ptrdiff_t>(records->size() - count));
     for (; record != records->end(); ++record) {
         protocol::write_line(out, *record);
     }

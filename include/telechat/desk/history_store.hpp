@@ -19,6 +19,7 @@
 #include "../stack.hpp"
 #include "names.hpp"
 #include "options.hpp"
+#include "record_ring.hpp"
 
 namespace telechat {
 
@@ -26,9 +27,11 @@ namespace telechat {
  * @brief The message histories of users online or gone, found by name
  *        ignoring case, with both dimensions bounded.
  *
- * A history is a Queue of records (`<ms> <from> <to> <text>`); past
- * `records_per_user` the oldest is dropped and its string reused for the new
- * one, so at the limit a message costs no allocation. Histories live in a
+ * A history is a RecordRing of records (`<ms> <from> <to> <text>`), packed
+ * in one buffer; past `records_per_user` the oldest is dropped. reserve()
+ * gives a history its whole room at once (the desk calls it when a user's
+ * conversation starts), so that relaying a message then allocates nothing
+ * and touches no new page until the room is full. Histories live in a
  * vector, found through a name table; freed ones are reused through a stack.
  * When a user leaves, its history joins a departure queue; past
  * `max_remembered` histories, the one whose user left longest ago is
@@ -49,7 +52,8 @@ namespace telechat {
  *            departure number.
  *
  * @complexity open, close, append O(1) amortised (open may forget histories,
- *             each O(its records)); find O(1) expected.
+ *             each O(its records); append is O(the history's bytes) when
+ *             its ring grows); find O(1) expected.
  *
  * Invalidation: open() may move histories, invalidating find() results.
  * Exceptions: std::bad_alloc from growth; the store stays consistent.
@@ -63,8 +67,12 @@ public:
     /// @param records_per_user records kept per user (0: none are recorded).
     /// @param max_remembered histories kept, online users included; those of
     ///        users online are never forgotten.
-    HistoryStore(std::size_t records_per_user, std::size_t max_remembered) noexcept
-        : m_records_per_user(records_per_user), m_max_remembered(max_remembered) {}
+    /// @param reserve_per_record bytes per record that reserve() gives a history.
+    HistoryStore(std::size_t records_per_user, std::size_t max_remembered,
+                 std::size_t reserve_per_record = 0) noexcept
+        : m_records_per_user(records_per_user),
+          m_max_remembered(max_remembered),
+          m_reserve_per_record(reserve_per_record) {}
 
     /// @brief The history of a user who arrives, created if the name was
     ///        never seen (or forgotten), and marked online.
@@ -87,9 +95,29 @@ public:
         }
         History& history = m_histories[index];
         history.name.assign(name);
+        history.records = RecordRing(m_records_per_user);
         history.online = true;
         m_by_name.insert_or_assign(history.name, index);
         return index;
+    }
+
+    /// @brief The most room reserve() gives one history; a larger history
+    ///        grows as it fills.
+    static constexpr std::size_t largest_reserve = std::size_t{1} << 20;
+
+    /// @brief Gives a history its room now: `records_per_user` times
+    ///        `reserve_per_record` bytes (at most largest_reserve), allocated
+    ///        and touched, unless it has that much already. Nothing when
+    ///        either is 0.
+    /// @param index what open() returned.
+    /// @complexity O(the room), once per history.
+    void reserve(std::uint32_t index) {
+        if (m_records_per_user > 0 && m_reserve_per_record > 0) {
+            const std::size_t room = m_records_per_user > largest_reserve / m_reserve_per_record
+                                         ? largest_reserve
+                                         : m_records_per_user * m_reserve_per_record;
+            m_histories[index].records.reserve(room);
+        }
     }
 
     /// @brief The user left: its history may be forgotten from now on.
@@ -109,27 +137,17 @@ public:
     /// @param text the message.
     void append(std::uint32_t index, UnixMillis now, std::string_view from, std::string_view to,
                 std::string_view text) {
-        if (m_records_per_user == 0) {
-            return;
-        }
-        Queue<std::string>& records = m_histories[index].records;
-        std::string record;
-        if (records.size() >= m_records_per_user) {
-            record = std::move(records.front());
-            records.pop();
-            record.clear();
-        }
         char digits[24];
         const auto stamp = std::to_chars(digits, digits + sizeof digits, now);
-        record.append(digits, stamp.ptr).append(" ").append(from).append(" ").append(to);
-        record.append(" ").append(text);
-        records.push(std::move(record));
+        const std::string_view space = " ";
+        m_histories[index].records.push(std::string_view(digits, stamp.ptr), space, from, space, to,
+                                        space, text);
     }
 
     /// @brief The records of a remembered user, oldest first.
     /// @param name the name, in any case.
     /// @return the records, or null if no history is kept for it.
-    [[nodiscard]] const Queue<std::string>* find(std::string_view name) const {
+    [[nodiscard]] const RecordRing* find(std::string_view name) const {
         const auto found = m_by_name.find(name);
         return found == m_by_name.end() ? nullptr : &m_histories[found->second].records;
     }
@@ -152,8 +170,10 @@ public:
         std::size_t in_use = 0;
         for (const History& history : m_histories) {
             in_use += history.name.empty() ? 0U : 1U;
-            detail::require_invariant(history.records.size() <= m_records_per_user,
-                                      "HistoryStore: no history exceeds its limit");
+            history.records.check_invariants();
+            detail::require_invariant(
+                history.name.empty() || history.records.limit() == m_records_per_user,
+                "HistoryStore: no history exceeds its limit");
             detail::require_invariant(
                 history.name.empty() || history.online || history.departure > 0,
                 "HistoryStore: a user who left has a departure number");
@@ -176,7 +196,7 @@ public:
 private:
     struct History {
         std::string name;  // empty: free
-        Queue<std::string> records;
+        RecordRing records;
         bool online = false;
         std::uint64_t departure = 0;  // the number of its latest entry in m_departed
     };
@@ -216,6 +236,7 @@ private:
     Queue<Departure> m_departed;
     std::size_t m_records_per_user;
     std::size_t m_max_remembered;
+    std::size_t m_reserve_per_record;
     std::uint64_t m_departures = 0;
 };
 
