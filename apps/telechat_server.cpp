@@ -46,6 +46,8 @@ options:
   --agent-capacity N      customers one agent serves at once     default: 3
   --max-clients N         connections served at once             default: 10000
   --history-limit N       messages kept per user                 default: 1000
+  --history-reserve B     bytes per kept message reserved when a user's first
+                          conversation starts (0 = grow as needed) default: 96
   --max-line BYTES        longest line, line ending included     default: 1024
   --output-cap BYTES      unread output before a client is dropped  default: 1048576
   --register-timeout S    seconds to send CONNECT (0 = off)      default: 30
@@ -102,10 +104,19 @@ bool is_usable_key(std::string_view key) {
 // The options that take a value; checked first, so that an unknown option is
 // called unknown even when it comes last.
 bool takes_value(std::string_view option) {
-    constexpr std::string_view options[] = {
-        "--bind",          "--port",     "--agent-key",  "--agent-capacity",   "--max-clients",
-        "--history-limit", "--max-line", "--output-cap", "--register-timeout", "--idle-timeout",
-        "--model",         "--loops"};
+    constexpr std::string_view options[] = {"--bind",
+                                            "--port",
+                                            "--agent-key",
+                                            "--agent-capacity",
+                                            "--max-clients",
+                                            "--history-limit",
+                                            "--history-reserve",
+                                            "--max-line",
+                                            "--output-cap",
+                                            "--register-timeout",
+                                            "--idle-timeout",
+                                            "--model",
+                                            "--loops"};
     for (const std::string_view known : options) {
         if (option == known) {
             return true;
@@ -155,6 +166,8 @@ Settings parse_arguments(int argc, char** argv) {
             desk.max_clients = parse_count(option, value, 1, 10'000'000);
         } else if (option == "--history-limit") {
             desk.history_limit = parse_count(option, value, 0, 10'000'000);
+        } else if (option == "--history-reserve") {
+            desk.history_reserve_per_record = parse_count(option, value, 0, 1 << 20);
         } else if (option == "--max-line") {
             desk.max_line_bytes = parse_count(option, value, 16, 1 << 20);
         } else if (option == "--output-cap") {
@@ -243,6 +256,7 @@ int main(int argc, char** argv) {
 
     settings.server.desk.agent_key = choose_agent_key(settings);
     server_app::raise_descriptor_limit();
+    server_app::return_big_blocks_to_the_system();
     static std::mutex log_mutex;
     settings.server.log = [](std::string_view line) {
         std::lock_guard<std::mutex> guard(log_mutex);

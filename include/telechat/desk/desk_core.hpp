@@ -70,7 +70,8 @@ protected:
     explicit DeskCore(DeskOptions options)
         : m_options(std::move(options)),
           m_agents(m_options.agent_capacity),
-          m_histories(m_options.history_limit, m_options.max_remembered_users),
+          m_histories(m_options.history_limit, m_options.max_remembered_users,
+                      m_options.history_reserve_per_record),
           m_outbox(m_options.output_cap_bytes) {}
 
     // ----- a connection's life ---------------------------------------------------------
@@ -183,6 +184,11 @@ protected:
 
     void assign(std::uint32_t customer_slot, std::uint32_t agent_slot) {
         Connection& customer = m_connections[customer_slot];
+        // Both histories get their room before the conversation starts, so
+        // that relaying its messages allocates nothing (first, for the
+        // strong guarantee should it throw).
+        m_histories.reserve(customer.history);
+        m_histories.reserve(m_connections[agent_slot].history);
         customer.state = State::chatting;
         customer.agent = agent_slot;
         customer.told_position = 0;

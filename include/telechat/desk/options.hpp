@@ -29,6 +29,13 @@ struct DeskOptions {
     std::size_t max_clients = 10000;
     /// @brief How many messages each user's history keeps (older ones are dropped).
     std::size_t history_limit = 1000;
+    /// @brief Bytes per message of history_limit given to a user's history
+    ///        when its first conversation starts (at most 1 MiB in all), so
+    ///        that relaying allocates nothing until a typical history is full;
+    ///        a user who never talks to anyone reserves nothing. 0: histories
+    ///        grow as they fill. The default holds 1000 messages of about 60
+    ///        characters in 96,000 bytes per user in a conversation.
+    std::size_t history_reserve_per_record = 96;
     /// @brief How many histories of users who left are remembered; past this,
     ///        the one that left longest ago is forgotten, so memory stays bounded.
     std::size_t max_remembered_users = 100000;
