@@ -31,6 +31,10 @@ inline bool is_numeric_address(const std::string& text) {
 /// kernel handles, bounded by memory.
 inline void raise_descriptor_limit() {}
 
+/// Nothing to do: the Windows heap returns large blocks to the system by
+/// itself (platform_posix.hpp says why glibc needs telling).
+inline void return_big_blocks_to_the_system() {}
+
 /// Ctrl-C, Ctrl-Break, closing the console window, logging off and shutting
 /// down all reach a console program as a call of its console control handler,
 /// on a thread Windows makes for it; the handler calls the stop function.
