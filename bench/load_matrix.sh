@@ -9,11 +9,11 @@
 #
 # usage: bench/load_matrix.sh [--build DIR] [--rounds N] [--servers a,b,...]
 #                             [--shapes a,b,...] [--seconds S] [--warmup S]
-#                             [--hold S] [--idle N] [--keep]
+#                             [--hold S] [--idle N] [--pin] [--keep]
 set -u -o pipefail
 
 ALL_SERVERS="bare,threads,reactor,reactors,inspircd,ngircd,redis,nats,mosquitto"
-ALL_SHAPES="pairs1,pairs10,pairs100,open100,idle"
+ALL_SHAPES="pairs1,pairs10,pairs100,cold100,open100,idle"
 
 build=build/default
 rounds=5
@@ -24,6 +24,7 @@ warmup_seconds=0.5
 hold_seconds=15
 idle_count=19900
 keep=0
+pin=0
 
 usage() {
     sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
@@ -32,8 +33,10 @@ usage() {
     echo "shapes:  $ALL_SHAPES"
     echo "  pairs1/10/100  closed loop, window 32, --seconds each (default $run_seconds)"
     echo "                 after --warmup seconds (default $warmup_seconds)"
+    echo "  cold100        100 pairs x 2000 messages, window 32, through a fresh server, all measured"
     echo "  open100        100 pairs, 20000 msg/s offered in total"
     echo "  idle           --idle connections (default $idle_count) held --hold s (default $hold_seconds)"
+    echo "--pin runs the load generator on CPU 1 and each single-threaded server on CPU 0"
     echo "--keep leaves the temporary directory (configs, logs, raw results) in place"
     exit "${1:-0}"
 }
@@ -49,6 +52,7 @@ while (($# > 0)); do
         --hold) hold_seconds=$2; shift 2 ;;
         --idle) idle_count=$2; shift 2 ;;
         --keep) keep=1; shift ;;
+        --pin) pin=1; shift ;;
         -h | --help) usage 0 ;;
         *) echo "load_matrix.sh: unknown option $1" >&2; usage 2 >&2 ;;
     esac
@@ -131,11 +135,32 @@ connect_limit_of() {
     esac
 }
 
+# With --pin, the load generator runs on CPU 1 and every single-threaded
+# server on CPU 0, so neither takes the other's core; the multi-threaded
+# ones (threads, reactors, NATS) keep both cores.
+server_cpus() {
+    if ((pin)); then
+        case "$1" in
+            threads | reactors | nats) echo 0-1 ;;
+            *) echo 0 ;;
+        esac
+    else
+        echo 0-$(($(nproc) - 1))
+    fi
+}
+
+generator_cpus() {
+    if ((pin)); then echo 1; else echo 0-$(($(nproc) - 1)); fi
+}
+
 # Starts a server that prints "listening on <addr>:<port>"; sets port.
 start_printing_port() {
     local name=$1
     shift
-    "$@" >"$work/$name.out" 2>"$work/$name.log" &
+    # Emptied first: the background job's own redirection may come after the
+    # first read below, which would then find the previous run's port.
+    : >"$work/$name.out"
+    taskset -c "$(server_cpus "$name")" "$@" >"$work/$name.out" 2>"$work/$name.log" &
     server_pid=$!
     for _ in $(seq 100); do
         port=$(sed -n 's/^listening on .*:\([0-9]*\)$/\1/p' "$work/$name.out")
@@ -226,23 +251,23 @@ start_server() {
             case "$name" in
                 inspircd)
                     write_inspircd_config
-                    "$(peer_binary inspircd)" --nofork --runasroot --config="$work/inspircd.conf" \
+                    taskset -c "$(server_cpus "$name")" "$(peer_binary inspircd)" --nofork --runasroot --config="$work/inspircd.conf" \
                         >"$work/inspircd.out" 2>&1 & ;;
                 ngircd)
                     write_ngircd_config
-                    "$(peer_binary ngircd)" --nodaemon --config "$work/ngircd.conf" \
+                    taskset -c "$(server_cpus "$name")" "$(peer_binary ngircd)" --nodaemon --config "$work/ngircd.conf" \
                         >"$work/ngircd.out" 2>&1 & ;;
                 redis)
-                    "$(peer_binary redis)" --bind 127.0.0.1 --port "$port" --save "" \
+                    taskset -c "$(server_cpus "$name")" "$(peer_binary redis)" --bind 127.0.0.1 --port "$port" --save "" \
                         --appendonly no --maxclients 20000 --protected-mode no \
                         --client-output-buffer-limit "pubsub 0 0 0" --tcp-backlog 4096 \
                         --dir "$work" --logfile "$work/redis.log" >/dev/null 2>&1 & ;;
                 nats)
                     write_nats_config
-                    "$(peer_binary nats)" --config "$work/nats.conf" >"$work/nats.log" 2>&1 & ;;
+                    taskset -c "$(server_cpus "$name")" "$(peer_binary nats)" --config "$work/nats.conf" >"$work/nats.log" 2>&1 & ;;
                 mosquitto)
                     write_mosquitto_config
-                    "$(peer_binary mosquitto)" -c "$work/mosquitto.conf" >"$work/mosquitto.out" 2>&1 & ;;
+                    taskset -c "$(server_cpus "$name")" "$(peer_binary mosquitto)" -c "$work/mosquitto.conf" >"$work/mosquitto.out" 2>&1 & ;;
             esac
             server_pid=$!
             "$loadgen" --wait-port "$port" --seconds 15 || return 1 ;;
@@ -254,6 +279,7 @@ loadgen_args() {
         pairs1) echo "--pairs 1 --window 32 --seconds $run_seconds --warmup $warmup_seconds" ;;
         pairs10) echo "--pairs 10 --window 32 --seconds $run_seconds --warmup $warmup_seconds" ;;
         pairs100) echo "--pairs 100 --window 32 --seconds $run_seconds --warmup $warmup_seconds" ;;
+        cold100) echo "--pairs 100 --window 32 --messages 2000" ;;
         open100) echo "--pairs 100 --rate 20000 --seconds $run_seconds --warmup $warmup_seconds" ;;
         idle) echo "--idle $idle_count --hold $hold_seconds" ;;
         *) return 1 ;;
@@ -280,7 +306,7 @@ run_one() {
         return
     fi
     # shellcheck disable=SC2046  # loadgen_args is a list of words
-    "$loadgen" --proto "$(proto_of "$name")" --port "$port" --server-pid "$server_pid" \
+    taskset -c "$(generator_cpus)" "$loadgen" --proto "$(proto_of "$name")" --port "$port" --server-pid "$server_pid" \
         --connect-limit "$(connect_limit_of "$name")" --agent-key benchkey --label "$label" \
         $(loadgen_args "$shape") >"$log" 2>&1
     stop_server
@@ -324,6 +350,9 @@ done
 
 echo "load matrix: ${#present[@]} servers (${present[*]}), shapes ${wanted_shapes[*]}, $rounds round(s)" >&2
 echo "machine: $(nproc) cores, $(uname -sr); results in $results" >&2
+if ((pin)); then
+    echo "pinned: load generator on CPU 1, single-threaded servers on CPU 0" >&2
+fi
 : >"$results"
 for ((round = 1; round <= rounds; ++round)); do
     # Rotate the order each round, so that no server always runs first or last.

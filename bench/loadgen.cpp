@@ -7,7 +7,10 @@
 //
 //   closed  P sender/receiver pairs, each sender keeps at most W messages in
 //           flight (sent, and not yet both delivered and, where the protocol
-//           answers the sender, acknowledged): the throughput figure.
+//           answers the sender, acknowledged): the throughput figure. With
+//           --messages N each sender sends exactly N and the run measures
+//           all of them, from the first send to the last delivery, with no
+//           warm-up: the cold start of a fresh server.
 //   open    P pairs, a fixed total rate R sent round-robin on a timerfd
 //           schedule. A message's latency runs from its *scheduled* send
 //           time, so a stall of the server or of this process shows up in the
@@ -48,6 +51,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <memory>
 #include <optional>
@@ -85,6 +89,7 @@ struct Options {
     double rate = 0;  // messages/s in total, open loop
     double seconds = 3;
     double warmup_seconds = 0.5;
+    std::size_t messages = 0;  // closed loop: N per pair, all measured (0: --seconds)
     std::size_t idle = 0;
     double hold_seconds = 15;
     std::size_t payload_bytes = 64;
@@ -102,6 +107,7 @@ struct Options {
                  "loadgen: %s\n"
                  "usage: loadgen --proto 3mcp|irc|resp|nats|mqtt|bare --port N [options]\n"
                  "  --pairs P --window W --seconds S     closed loop (default 1 pair, W 32, 3 s)\n"
+                 "  --pairs P --window W --messages N    closed loop, N per pair, all measured\n"
                  "  --pairs P --rate R --seconds S       open loop, R messages/s in total\n"
                  "  --idle N --hold S                    N idle registered connections\n"
                  "  --server-pid PID  --connect-limit K  --payload BYTES  --agent-key KEY\n"
@@ -150,6 +156,8 @@ Options parse_options(int argc, char** argv) {
             options.mode = Mode::Open;
         } else if (option == "--seconds") {
             options.seconds = to_number(option, value);
+        } else if (option == "--messages") {
+            options.messages = to_count(option, value);
         } else if (option == "--warmup") {
             options.warmup_seconds = to_number(option, value);
         } else if (option == "--idle") {
@@ -797,22 +805,42 @@ Nanos percentile(std::vector<Nanos>& sorted, double share) {
 }
 
 // utime + stime of a process, in seconds; nullopt if it cannot be read.
-std::optional<double> process_cpu_seconds(long pid) {
+// Fields of /proc/<pid>/stat (proc(5)), counted from 3 (the one after the
+// command name, which may hold spaces); empty if it cannot be read.
+std::vector<std::string> process_stat_fields(long pid) {
     std::ifstream file("/proc/" + std::to_string(pid) + "/stat");
     std::string text((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
-    const std::size_t close = text.rfind(')');  // the command name may hold spaces
+    const std::size_t close = text.rfind(')');
+    std::vector<std::string> fields;
     if (pid <= 0 || close == std::string::npos) {
+        return fields;
+    }
+    std::istringstream words(text.substr(close + 2));
+    for (std::string word; words >> word;) {
+        fields.push_back(word);
+    }
+    return fields;
+}
+
+std::optional<double> process_cpu_seconds(long pid) {
+    const std::vector<std::string> fields = process_stat_fields(pid);
+    if (fields.size() < 13) {
         return std::nullopt;
     }
-    std::istringstream fields(text.substr(close + 2));
-    std::string field;
-    double ticks = 0;
-    for (int number = 3; number <= 15 && fields >> field; ++number) {
-        if (number >= 14) {  // fields 14 and 15 of proc(5): utime, stime
-            ticks += std::strtod(field.c_str(), nullptr);
-        }
-    }
+    // fields 14 and 15 of proc(5): utime, stime, in clock ticks
+    const double ticks =
+        std::strtod(fields[11].c_str(), nullptr) + std::strtod(fields[12].c_str(), nullptr);
     return ticks / static_cast<double>(::sysconf(_SC_CLK_TCK));
+}
+
+// Minor page faults of a process so far (field 10 of proc(5)): memory it
+// touched for the first time.
+std::optional<double> process_minor_faults(long pid) {
+    const std::vector<std::string> fields = process_stat_fields(pid);
+    if (fields.size() < 8) {
+        return std::nullopt;
+    }
+    return std::strtod(fields[7].c_str(), nullptr);
 }
 
 std::optional<long> process_rss_kib(long pid) {
@@ -991,6 +1019,10 @@ private:
     // ---- traffic
 
     void run_traffic() {
+        if (m_options.messages > 0 && m_options.mode == Mode::Closed) {
+            run_fixed_count();
+            return;
+        }
         const Nanos start = now_ns();
         m_window_start = start + seconds_to_ns(m_options.warmup_seconds);
         m_window_end = m_window_start + seconds_to_ns(m_options.seconds);
@@ -1016,6 +1048,32 @@ private:
         drain();
     }
 
+    // Every pair sends exactly --messages; the window runs from the first send
+    // to the last delivery (or ack), so nothing is left out, warm-up included.
+    void run_fixed_count() {
+        const Nanos start = now_ns();
+        m_window_start = start;
+        m_window_end = std::numeric_limits<Nanos>::max();
+        m_cpu_before = cpu_now();
+        for (std::size_t i = 0; i < m_pairs.size(); ++i) {
+            refill(i);
+        }
+        m_last_progress = now_ns();
+        while (!all_sent() || !all_settled()) {
+            poll_once(20);
+            check_stall();
+        }
+        m_window_end = now_ns();
+        m_cpu_after = cpu_now();
+        m_sending = false;
+    }
+
+    bool all_sent() const {
+        return std::all_of(m_pairs.begin(), m_pairs.end(), [&](const Pair& pair) {
+            return pair.check.sent_count() >= m_options.messages;
+        });
+    }
+
     void check_stall() {
         if (now_ns() - m_last_progress > seconds_to_ns(m_options.stall_timeout)) {
             throw RunFailed("stalled: nothing received for " +
@@ -1035,8 +1093,14 @@ private:
             return;
         }
         const Nanos now = now_ns();
-        for (std::size_t room = m_options.window - std::min(m_options.window, in_flight(pair));
-             room > 0; --room) {
+        std::size_t room = m_options.window - std::min(m_options.window, in_flight(pair));
+        if (m_options.messages > 0) {
+            room = std::min(
+                room, static_cast<std::size_t>(
+                          m_options.messages -
+                          std::min<std::uint64_t>(m_options.messages, pair.check.sent_count())));
+        }
+        for (; room > 0; --room) {
             send_message(index, now);
         }
     }
@@ -1363,12 +1427,14 @@ private:
 
     struct CpuSample {
         std::optional<double> server;
+        std::optional<double> server_faults;
         double self = 0;
         Nanos at = 0;
     };
 
     CpuSample cpu_now() const {
-        return {process_cpu_seconds(m_options.server_pid), self_cpu_seconds(), now_ns()};
+        return {process_cpu_seconds(m_options.server_pid),
+                process_minor_faults(m_options.server_pid), self_cpu_seconds(), now_ns()};
     }
 
     std::uint64_t lost() const {
@@ -1451,6 +1517,9 @@ private:
                                       ? (*m_cpu_after.server - *m_cpu_before.server) / cpu_s
                                       : -1;
         const double self_cpu = (m_cpu_after.self - m_cpu_before.self) / cpu_s;
+        const double server_faults = m_cpu_before.server_faults && m_cpu_after.server_faults
+                                         ? *m_cpu_after.server_faults - *m_cpu_before.server_faults
+                                         : -1;
         const auto us = [&](double share) {
             return static_cast<double>(percentile(m_latencies, share)) / 1e3;
         };
@@ -1486,7 +1555,8 @@ private:
             std::printf("  own lateness: %.2f%% of sends > 1 ms late, p99 %.1f us\n", late_pct,
                         late_p99);
         }
-        std::printf("  cpu (cores): server %.2f, loadgen %.2f\n", server_cpu, self_cpu);
+        std::printf("  cpu (cores): server %.2f, loadgen %.2f; server page faults %.0f\n",
+                    server_cpu, self_cpu, server_faults);
 
         field("mode", open ? "open" : "closed");
         field("pairs", std::to_string(m_pairs.size()));
@@ -1511,6 +1581,7 @@ private:
         field("late_p99_us", number(late_p99, 1));
         field("server_cpu", number(server_cpu, 2));
         field("self_cpu", number(self_cpu, 2));
+        field("server_faults", number(server_faults, 0));
     }
 
     static unsigned long long ull(std::uint64_t value) { return value; }
@@ -1704,7 +1775,10 @@ Spread collect(const Shape& shape, const Cell& cell, const std::string& key, boo
         }
         double value = number(fields, key);
         if (ratio) {
-            value = bare == nullptr ? std::nan("") : value / number(*bare, key);
+            if (bare == nullptr || text(*bare, "status") != "ok") {
+                continue;  // no ratio to a failed run
+            }
+            value /= number(*bare, key);
         }
         values.push_back(value);
     }
@@ -1715,17 +1789,66 @@ Spread collect(const Shape& shape, const Cell& cell, const std::string& key, boo
     return collect(shape, cell, key, ratio, [](const Fields&, const Fields*) { return true; });
 }
 
+// A run whose load generator used this much of its one core was limited by
+// the load generator, not by the server: its msg/s is a floor.
+constexpr double generator_bound_cpu = 0.9;
+
+bool generator_bound(const Fields& fields) {
+    return number(fields, "self_cpu") >= generator_bound_cpu;
+}
+
+// Messages per server CPU-second: what a message costs the server, whoever
+// was the bottleneck.
+double per_server_cpu_second(const Fields& fields) {
+    return number(fields, "msgps") / number(fields, "server_cpu");
+}
+
+// The median ratio of `value` to the bare relay's over the rounds that
+// `keep` accepts; "-" if there is none.
+template <class Value, class Keep>
+std::string ratio_to_bare(const Shape& shape, const Cell& cell, Value&& value, Keep&& keep) {
+    std::vector<double> ratios;
+    for (const auto& [round, fields] : cell.rounds) {
+        const Fields* bare = shape.bare(round);
+        if (bare != nullptr && text(fields, "status") == "ok" && keep(fields, *bare)) {
+            ratios.push_back(value(fields) / value(*bare));
+        }
+    }
+    return ratios.empty() ? "-" : show(spread_of(ratios), 2);
+}
+
 void print_closed(const Shape& shape) {
-    std::printf("%-10s %-26s %-20s %-22s %-18s %-18s %s\n", "server", "msg/s med [min-max]",
-                "ratio to bare", "p99 us", "srv cpu", "lg cpu", "check");
+    std::printf("%-10s %-24s %-18s %-18s %-20s %-18s %-16s %-16s %-7s %s\n", "server",
+                "msg/s med [min-max]", "ratio to bare", "msg/srv-cpu-s", "per-cpu ratio", "p99 us",
+                "srv cpu", "lg cpu", "lg-bound", "check");
+    const auto msgps = [](const Fields& fields) { return number(fields, "msgps"); };
+    const auto server_bound = [](const Fields& fields, const Fields& bare) {
+        return !generator_bound(fields) && !generator_bound(bare);
+    };
+    const auto any = [](const Fields&, const Fields&) { return true; };
     for (const Cell& cell : shape.cells) {
-        std::printf("%-10s %-26s %-20s %-22s %-18s %-18s %s\n", cell.server.c_str(),
-                    show(collect(shape, cell, "msgps"), 0).c_str(),
-                    show(collect(shape, cell, "msgps", true), 2).c_str(),
+        std::vector<double> efficiency;
+        std::size_t bound = 0;
+        for (const auto& [round, fields] : cell.rounds) {
+            efficiency.push_back(per_server_cpu_second(fields));
+            bound += generator_bound(fields) ? 1U : 0U;
+        }
+        std::printf("%-10s %-24s %-18s %-18s %-20s %-18s %-16s %-16s %-7s %s\n",
+                    cell.server.c_str(), show(collect(shape, cell, "msgps"), 0).c_str(),
+                    ratio_to_bare(shape, cell, msgps, server_bound).c_str(),
+                    show(spread_of(efficiency), 0).c_str(),
+                    ratio_to_bare(shape, cell, per_server_cpu_second, any).c_str(),
                     show(collect(shape, cell, "p99_us"), 0).c_str(),
                     show(collect(shape, cell, "server_cpu"), 2).c_str(),
-                    show(collect(shape, cell, "self_cpu"), 2).c_str(), check_column(cell).c_str());
+                    show(collect(shape, cell, "self_cpu"), 2).c_str(),
+                    (std::to_string(bound) + "/" + std::to_string(cell.rounds.size())).c_str(),
+                    check_column(cell).c_str());
     }
+    std::printf(
+        "(ratio to bare: over the rounds where neither run was lg-bound, the load "
+        "generator at >= %.0f%% of a core; per-cpu ratio: messages per server "
+        "CPU-second, over all rounds)\n",
+        100 * generator_bound_cpu);
 }
 
 // Latency ratios over the rounds where this run and the bare relay's run
@@ -1751,16 +1874,17 @@ std::size_t on_time_rounds(const Cell& cell) {
 }
 
 void print_open(const Shape& shape) {
-    std::printf("%-10s %-18s %-18s %-18s %-11s %-11s %-9s %-8s %-8s %s\n", "server", "p50 us",
-                "p99 us", "p99.9 us", "p50/bare", "p99/bare", "late>1ms%", "on time", "srv cpu",
-                "check");
+    std::printf("%-10s %-18s %-18s %-18s %-11s %-11s %-11s %-9s %-8s %-8s %s\n", "server", "p50 us",
+                "p99 us", "p99.9 us", "p50/bare", "p99/bare", "p99.9/bare", "late>1ms%", "on time",
+                "srv cpu", "check");
     for (const Cell& cell : shape.cells) {
         std::printf(
-            "%-10s %-18s %-18s %-18s %-11s %-11s %-9s %-8s %-8s %s\n", cell.server.c_str(),
+            "%-10s %-18s %-18s %-18s %-11s %-11s %-11s %-9s %-8s %-8s %s\n", cell.server.c_str(),
             show(collect(shape, cell, "p50_us"), 0).c_str(),
             show(collect(shape, cell, "p99_us"), 0).c_str(),
             show(collect(shape, cell, "p999_us"), 0).c_str(),
             open_ratio(shape, cell, "p50_us").c_str(), open_ratio(shape, cell, "p99_us").c_str(),
+            open_ratio(shape, cell, "p999_us").c_str(),
             compact(collect(shape, cell, "late1ms_pct").median, 2).c_str(),
             (std::to_string(on_time_rounds(cell)) + "/" + std::to_string(cell.rounds.size()))
                 .c_str(),
