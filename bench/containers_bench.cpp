@@ -48,6 +48,11 @@
 #define TELECHAT_BENCH_BOOST 1
 #endif
 
+#if defined(TELECHAT_BENCH_HAVE_BOOST) && __has_include(<boost/circular_buffer.hpp>)
+#include <boost/circular_buffer.hpp>
+#define TELECHAT_BENCH_CIRCULAR_BUFFER 1
+#endif
+
 #if defined(TELECHAT_BENCH_HAVE_ABSL) && __has_include(<absl/container/flat_hash_map.h>)
 #include <absl/container/flat_hash_map.h>
 #define TELECHAT_BENCH_ABSL 1
@@ -786,51 +791,139 @@ std::vector<std::uint8_t> mixed_pattern(std::size_t length) {
 
 constexpr std::size_t stream_ops = 65536;  // push+pop pairs per batch of a steady stream
 
+#if defined(TELECHAT_BENCH_CIRCULAR_BUFFER)
+/// boost::circular_buffer used as a growable queue, the way a user would: it
+/// never grows by itself (a push into a full one overwrites the front), so a
+/// push that finds it full first doubles its capacity with set_capacity(),
+/// from 8: the same capacities as telechat::Queue's default rule, and the
+/// same knowledge (neither is told n in advance).
+template <class T>
+class GrowingCircularBuffer {
+public:
+    void push(const T& value) {
+        if (m_ring.full()) [[unlikely]] {
+            m_ring.set_capacity(std::max<std::size_t>(8, 2 * m_ring.capacity()));
+        }
+        m_ring.push_back(value);
+    }
+    [[nodiscard]] const T& front() const { return m_ring.front(); }
+    void pop() { m_ring.pop_front(); }
+
+private:
+    boost::circular_buffer<T> m_ring;
+};
+#endif
+
+// The loops that the queue and stack workloads time. Each takes what it reads
+// as parameters and returns its sum: a variable whose address escapes (a
+// lambda's capture by reference, or keep()'s argument) is reloaded or stored
+// on every iteration, around the growth call, at the same cost to every
+// implementation, which would pull every ratio towards 1.
+
+/// `count` times: push one, read the front, pop one.
+template <class Q, class T>
+std::uint64_t push_read_pop(Q& q, const T* values, std::size_t count) {
+    std::uint64_t sum = 0;
+    for (std::size_t i = 0; i < count; ++i) {
+        q.push(values[i & pool_mask]);
+        sum += value_of(q.front());
+        q.pop();
+    }
+    return sum;
+}
+
+/// Push n, then read and pop n (top() for a stack, front() for a queue).
+template <class C, class T>
+std::uint64_t push_then_pop(C& c, const T* values, std::size_t n) {
+    std::uint64_t sum = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        c.push(values[i & pool_mask]);
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+        if constexpr (requires { c.top(); }) {
+            sum += value_of(c.top());
+        } else {
+            sum += value_of(c.front());
+        }
+        c.pop();
+    }
+    return sum;
+}
+
+/// The stack's mixed pattern: a push for each 1, a read of the top and a pop
+/// for each 0.
+template <class S, class T>
+std::uint64_t push_or_pop(S& s, const T* values, const std::uint8_t* steps, std::size_t length) {
+    std::uint64_t sum = 0;
+    for (std::size_t i = 0; i < length; ++i) {
+        if (steps[i] != 0) {
+            s.push(values[i & pool_mask]);
+        } else {
+            sum += value_of(s.top());
+            s.pop();
+        }
+    }
+    return sum;
+}
+
+/// A sequence workload of `batches` calls of `loop` on one container kept
+/// across them (steady, refill, mixed), or on a fresh one each (burst: its
+/// construction, growth and destruction are timed).
+template <class C, class Loop>
+std::int64_t run_kept(C& c, std::size_t batches, Loop loop) {
+    return timed_region([&c, batches, loop] {
+        C& container = c;
+        std::uint64_t sum = 0;
+        for (std::size_t b = 0; b < batches; ++b) {
+            sum += loop(container);
+        }
+        keep(sum);
+    });
+}
+
+template <class C, class Loop>
+std::int64_t run_fresh(std::size_t batches, Loop loop) {
+    std::int64_t total = 0;
+    for (std::size_t b = 0; b < batches; ++b) {
+        total += timed_region([loop] {
+            C container;
+            const std::uint64_t sum = loop(container);
+            keep(sum);
+        });
+    }
+    return total;
+}
+
 /// Queue workloads. Steady: a queue of n elements; each operation pushes one
 /// and pops one (reading the front). Burst: from an empty queue, push n, then
-/// pop n (the whole life of the queue is timed, its destruction included).
+/// pop n (the whole life of the queue is timed, its growth and destruction
+/// included). Refill: the same pushes and pops on one queue kept from batch
+/// to batch, so that only the first batch grows it, outside the timing.
 template <class Q, class T>
 Impl queue_impl(const std::string& name, const std::string& workload, std::size_t n,
                 std::shared_ptr<const std::vector<T>> pool) {
+    const T* const values = pool->data();
+    if (workload == "burst") {
+        return {name, [pool, values, n](std::size_t batches) {
+                    return run_fresh<Q>(batches,
+                                        [values, n](Q& q) { return push_then_pop(q, values, n); });
+                }};
+    }
+    auto queue = std::make_shared<Q>();
     if (workload == "steady") {
-        auto queue = std::make_shared<Q>();
         for (std::size_t i = 0; i < n; ++i) {
-            queue->push((*pool)[i & pool_mask]);
+            queue->push(values[i & pool_mask]);
         }
-        return {name, [queue, pool](std::size_t batches) {
-                    Q& q = *queue;
-                    const T* values = pool->data();
-                    return timed_region([&] {
-                        std::uint64_t sum = 0;
-                        for (std::size_t b = 0; b < batches; ++b) {
-                            for (std::size_t i = 0; i < stream_ops; ++i) {
-                                q.push(values[i & pool_mask]);
-                                sum += value_of(q.front());
-                                q.pop();
-                            }
-                        }
-                        keep(sum);
+        return {name, [pool, queue, values](std::size_t batches) {
+                    return run_kept(*queue, batches, [values](Q& q) {
+                        return push_read_pop(q, values, stream_ops);
                     });
                 }};
     }
-    return {name, [n, pool](std::size_t batches) {
-                const T* values = pool->data();
-                std::int64_t total = 0;
-                for (std::size_t b = 0; b < batches; ++b) {
-                    total += timed_region([&] {
-                        std::uint64_t sum = 0;
-                        Q q;
-                        for (std::size_t i = 0; i < n; ++i) {
-                            q.push(values[i & pool_mask]);
-                        }
-                        for (std::size_t i = 0; i < n; ++i) {
-                            sum += value_of(q.front());
-                            q.pop();
-                        }
-                        keep(sum);
-                    });
-                }
-                return total;
+    push_then_pop(*queue, values, n);  // refill: the queue grows here, untimed
+    return {name, [pool, queue, values, n](std::size_t batches) {
+                return run_kept(*queue, batches,
+                                [values, n](Q& q) { return push_then_pop(q, values, n); });
             }};
 }
 
@@ -841,50 +934,23 @@ template <class S, class T>
 Impl stack_impl(const std::string& name, const std::string& workload, std::size_t n,
                 std::shared_ptr<const std::vector<T>> pool,
                 std::shared_ptr<const std::vector<std::uint8_t>> pattern) {
-    if (workload == "mixed") {
-        auto stack = std::make_shared<S>();
-        for (std::size_t i = 0; i < n; ++i) {
-            stack->push((*pool)[i & pool_mask]);
-        }
-        return {name, [stack, pool, pattern](std::size_t batches) {
-                    S& s = *stack;
-                    const T* values = pool->data();
-                    const std::uint8_t* steps = pattern->data();
-                    const std::size_t length = pattern->size();
-                    return timed_region([&] {
-                        std::uint64_t sum = 0;
-                        for (std::size_t b = 0; b < batches; ++b) {
-                            for (std::size_t i = 0; i < length; ++i) {
-                                if (steps[i] != 0) {
-                                    s.push(values[i & pool_mask]);
-                                } else {
-                                    sum += value_of(s.top());
-                                    s.pop();
-                                }
-                            }
-                        }
-                        keep(sum);
-                    });
+    const T* const values = pool->data();
+    if (workload == "burst") {
+        return {name, [pool, values, n](std::size_t batches) {
+                    return run_fresh<S>(batches,
+                                        [values, n](S& s) { return push_then_pop(s, values, n); });
                 }};
     }
-    return {name, [n, pool](std::size_t batches) {
-                const T* values = pool->data();
-                std::int64_t total = 0;
-                for (std::size_t b = 0; b < batches; ++b) {
-                    total += timed_region([&] {
-                        std::uint64_t sum = 0;
-                        S s;
-                        for (std::size_t i = 0; i < n; ++i) {
-                            s.push(values[i & pool_mask]);
-                        }
-                        for (std::size_t i = 0; i < n; ++i) {
-                            sum += value_of(s.top());
-                            s.pop();
-                        }
-                        keep(sum);
-                    });
-                }
-                return total;
+    auto stack = std::make_shared<S>();
+    for (std::size_t i = 0; i < n; ++i) {
+        stack->push(values[i & pool_mask]);
+    }
+    return {name, [pool, pattern, stack, values](std::size_t batches) {
+                const std::uint8_t* const steps = pattern->data();
+                const std::size_t length = pattern->size();
+                return run_kept(*stack, batches, [values, steps, length](S& s) {
+                    return push_or_pop(s, values, steps, length);
+                });
             }};
 }
 
@@ -895,13 +961,10 @@ struct SequenceRow {
 
 std::vector<SequenceRow> queue_rows(const std::vector<std::size_t>& sizes) {
     std::vector<SequenceRow> rows;
-    for (std::size_t n : sizes) {
-        if (n <= 100000) {
-            rows.push_back({"steady", n});
+    for (const char* workload : {"steady", "burst", "refill"}) {
+        for (std::size_t n : sizes) {
+            rows.push_back({workload, n});
         }
-    }
-    for (std::size_t n : sizes) {
-        rows.push_back({"burst", n});
     }
     return rows;
 }
@@ -912,15 +975,14 @@ std::vector<SequenceRow> stack_rows(const std::vector<std::size_t>& sizes) {
         rows.push_back({"burst", n});
     }
     for (std::size_t n : sizes) {
-        if (n <= 100000) {
-            rows.push_back({"mixed", n});
-        }
+        rows.push_back({"mixed", n});
     }
     return rows;
 }
 
-// Operations per batch: a steady or mixed batch has a fixed length; a burst
-// pushes and pops n elements, counted as n operations (one push + one pop each).
+// Operations per batch: a steady or mixed batch has a fixed length; a burst or
+// a refill pushes and pops n elements, counted as n operations (one push + one
+// pop each).
 std::size_t ops_of(const SequenceRow& row, std::size_t pattern_length) {
     if (row.workload == "steady") {
         return stream_ops;
@@ -936,6 +998,9 @@ void queue_suite(Table& table, const Options& options, const std::string& type_n
                  const std::vector<std::size_t>& sizes) {
     auto pool = std::make_shared<const std::vector<T>>(value_pool<T>());
     const bool want_std = contains_any("std::queue", options.only);
+#if defined(TELECHAT_BENCH_CIRCULAR_BUFFER)
+    const bool want_ring = contains_any("boost::circular_buffer", options.only);
+#endif
     for (const SequenceRow& row : queue_rows(sizes)) {
         const std::string name =
             "queue/" + type_name + "/" + row.workload + "/" + size_label(row.n);
@@ -947,6 +1012,12 @@ void queue_suite(Table& table, const Options& options, const std::string& type_n
         if (want_std) {
             impls.push_back(queue_impl<std::queue<T>, T>("std::queue", row.workload, row.n, pool));
         }
+#if defined(TELECHAT_BENCH_CIRCULAR_BUFFER)
+        if (want_ring) {
+            impls.push_back(queue_impl<GrowingCircularBuffer<T>, T>("boost::circular_buffer",
+                                                                    row.workload, row.n, pool));
+        }
+#endif
         add_row(table, measure(name, ops_of(row, 0), impls, options), {"std::queue", 1.5, ""});
     }
 }
@@ -1210,6 +1281,18 @@ void print_summary(const Table& table, const std::vector<MemoryRow>& memory,
             queue.geomean(), queue.ratios.size());
     }
 
+    const RatioSet ring = collect_prefix(table, "queue/", "boost::circular_buffer");
+    if (ring.ratios.empty()) {
+        std::printf("[not run] Queue >= 1.0x boost::circular_buffer (needs Boost)\n");
+    } else {
+        const std::size_t worst = ring.worst();
+        std::printf(
+            "[%s] Queue >= 1.0x boost::circular_buffer as a geomean over the queue rows: "
+            "geomean %.2fx over %zu rows, worst %.2fx (%s)\n",
+            verdict(ring.geomean() >= 1.0), ring.geomean(), ring.ratios.size(), ring.ratios[worst],
+            ring.names[worst].c_str());
+    }
+
     const RatioSet stack = collect_prefix(table, "stack/", "std::stack<vector>");
     if (stack.ratios.empty()) {
         std::printf("[not run] Stack no slower than std::stack<T, std::vector<T>>\n");
@@ -1260,7 +1343,9 @@ int main(int argc, char** argv) {
     const std::vector<std::size_t> map_sizes =
         options.quick ? std::vector<std::size_t>{1000, 10000}
                       : std::vector<std::size_t>{1000, 100000, 1000000};
-    const std::vector<std::size_t> sequence_sizes = map_sizes;
+    const std::vector<std::size_t> sequence_sizes =
+        options.quick ? std::vector<std::size_t>{1000, 10000}
+                      : std::vector<std::size_t>{1000, 10000, 100000, 1000000};
     const std::vector<std::size_t> target_sizes =
         options.quick ? std::vector<std::size_t>{10000} : std::vector<std::size_t>{100000, 1000000};
 

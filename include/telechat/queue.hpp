@@ -225,11 +225,16 @@ public:
     /// @exceptionsafety Strong.
     template <class... Args>
     T& emplace(Args&&... args) {
-        if (size() == m_capacity) {
+        // The counter is read once, before the element is built: a T such
+        // as std::uint64_t has the type of the counters, and the compiler
+        // would otherwise read m_tail again after the element's store, in
+        // case that store had changed it.
+        const size_type tail = m_tail;
+        if (tail - m_head == m_capacity) [[unlikely]] {
             return emplace_growing(std::forward<Args>(args)...);
         }
-        T* slot = std::construct_at(m_data + slot_of(m_tail), std::forward<Args>(args)...);
-        ++m_tail;
+        T* slot = std::construct_at(m_data + slot_of(tail), std::forward<Args>(args)...);
+        m_tail = tail + 1;
         return *slot;
     }
 
@@ -239,8 +244,9 @@ public:
     /// @invalidation Iterators and references to the front element.
     void pop() {
         require_not_empty("pop");
-        std::destroy_at(m_data + slot_of(m_head));
-        ++m_head;
+        const size_type head = m_head;  // read once, as in emplace()
+        std::destroy_at(m_data + slot_of(head));
+        m_head = head + 1;
     }
 
     /// @brief The front element: the oldest, next to be popped.

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <compare>
 #include <cstddef>
+#include <functional>
 #include <initializer_list>
 #include <memory>
 #include <stdexcept>
@@ -38,7 +39,7 @@ namespace telechat {
  * and free the old one.
  *
  * @code
- *   m_data                       m_data + m_size        m_data + m_capacity
+ *   m_bottom                     m_top                  m_end
  *   |                            |                      |
  *   v                            v                      v
  *   +------+------+------+------+-----------------------+
@@ -47,9 +48,15 @@ namespace telechat {
  *   bottom                 top
  * @endcode
  *
- * @invariant `m_size <= m_capacity`.
- * @invariant `m_data == nullptr` exactly when `m_capacity == 0`.
- * @invariant The slots `[0, m_size)` hold live objects; `[m_size, m_capacity)` hold none.
+ * The three fields are pointers, as in std::vector, and not a pointer and
+ * two counts: a push that stores an element of type `std::size_t` (or any
+ * type that may share its bytes, such as `char`) would otherwise make the
+ * compiler assume the store changed the counts, and reload them on every
+ * push (@ref stack_guide_speed "the Stack guide" measures it).
+ *
+ * @invariant `m_bottom <= m_top <= m_end`.
+ * @invariant `m_bottom == nullptr` exactly when `m_end == m_bottom` (no block, capacity 0).
+ * @invariant The slots `[m_bottom, m_top)` hold live objects; `[m_top, m_end)` hold none.
  *
  * @anchor stack_complexity
  * ## Complexity
@@ -124,28 +131,29 @@ public:
     /// @complexity O(n).
     /// @exceptionsafety Strong: if an element's copy throws, nothing leaks.
     Stack(const Stack& other) {
-        if (other.m_size == 0) {
+        const size_type count = other.size();
+        if (count == 0) {
             return;  // allocates nothing
         }
-        T* fresh = detail::allocate_uninitialized<T>(other.m_size);
+        T* fresh = detail::allocate_uninitialized<T>(count);
         try {
-            std::uninitialized_copy_n(other.m_data, other.m_size, fresh);
+            std::uninitialized_copy_n(other.m_bottom, count, fresh);
         } catch (...) {
-            detail::deallocate(fresh, other.m_size);
+            detail::deallocate(fresh, count);
             throw;
         }
-        m_data = fresh;
-        m_size = other.m_size;
-        m_capacity = other.m_size;
+        m_bottom = fresh;
+        m_top = fresh + count;
+        m_end = fresh + count;
     }
 
     /// @brief Takes over the storage of `other`, which is left empty.
     /// @param other the stack to move from.
     /// @complexity O(1).
     Stack(Stack&& other) noexcept
-        : m_data(std::exchange(other.m_data, nullptr)),
-          m_size(std::exchange(other.m_size, 0)),
-          m_capacity(std::exchange(other.m_capacity, 0)) {}
+        : m_bottom(std::exchange(other.m_bottom, nullptr)),
+          m_top(std::exchange(other.m_top, nullptr)),
+          m_end(std::exchange(other.m_end, nullptr)) {}
 
     /// @brief Replaces the contents with a copy of `other`.
     /// @param other the stack to copy.
@@ -198,11 +206,11 @@ public:
     /// @exceptionsafety Strong.
     template <class... Args>
     T& emplace(Args&&... args) {
-        if (m_size == m_capacity) {
+        if (m_top == m_end) [[unlikely]] {
             return emplace_growing(std::forward<Args>(args)...);
         }
-        T* slot = std::construct_at(m_data + m_size, std::forward<Args>(args)...);
-        ++m_size;
+        T* slot = std::construct_at(m_top, std::forward<Args>(args)...);
+        ++m_top;
         return *slot;
     }
 
@@ -212,8 +220,8 @@ public:
     /// @invalidation Iterators and references to the top element, and `end()`.
     void pop() {
         require_not_empty("pop");
-        --m_size;
-        std::destroy_at(m_data + m_size);
+        --m_top;
+        std::destroy_at(m_top);
     }
 
     /// @brief The top element, the one pushed last.
@@ -222,7 +230,7 @@ public:
     /// @complexity O(1).
     [[nodiscard]] T& top() {
         require_not_empty("top");
-        return m_data[m_size - 1];
+        return m_top[-1];
     }
 
     /// @brief The top element, read-only.
@@ -231,23 +239,27 @@ public:
     /// @complexity O(1).
     [[nodiscard]] const T& top() const {
         require_not_empty("top");
-        return m_data[m_size - 1];
+        return m_top[-1];
     }
 
     /// @brief The number of elements.
     /// @return the element count.
     /// @complexity O(1).
-    [[nodiscard]] size_type size() const noexcept { return m_size; }
+    [[nodiscard]] size_type size() const noexcept {
+        return static_cast<size_type>(m_top - m_bottom);
+    }
 
     /// @brief Whether the stack holds no element.
     /// @return `size() == 0`.
     /// @complexity O(1).
-    [[nodiscard]] bool empty() const noexcept { return m_size == 0; }
+    [[nodiscard]] bool empty() const noexcept { return m_top == m_bottom; }
 
     /// @brief How many elements fit before the next push has to allocate.
     /// @return the capacity.
     /// @complexity O(1).
-    [[nodiscard]] size_type capacity() const noexcept { return m_capacity; }
+    [[nodiscard]] size_type capacity() const noexcept {
+        return static_cast<size_type>(m_end - m_bottom);
+    }
 
     /// @brief Makes room for at least `wanted` elements.
     /// @param wanted the capacity to reach; a smaller value does nothing.
@@ -256,7 +268,7 @@ public:
     /// @invalidation All iterators and references if it grows.
     /// @exceptionsafety Strong.
     void reserve(size_type wanted) {
-        if (wanted > m_capacity) {
+        if (wanted > capacity()) {
             detail::require_allocatable<T>(wanted);
             reallocate(wanted);
         }
@@ -266,8 +278,8 @@ public:
     /// @complexity O(n).
     /// @invalidation All iterators and references.
     void clear() noexcept {
-        std::destroy_n(m_data, m_size);
-        m_size = 0;
+        std::destroy(m_bottom, m_top);
+        m_top = m_bottom;
     }
 
     /// @brief Exchanges the contents of two stacks.
@@ -275,9 +287,9 @@ public:
     /// @complexity O(1).
     /// @invalidation None: iterators now refer into the other stack.
     void swap(Stack& other) noexcept {
-        std::swap(m_data, other.m_data);
-        std::swap(m_size, other.m_size);
-        std::swap(m_capacity, other.m_capacity);
+        std::swap(m_bottom, other.m_bottom);
+        std::swap(m_top, other.m_top);
+        std::swap(m_end, other.m_end);
     }
 
     /// @brief Exchanges the contents of two stacks.
@@ -287,22 +299,22 @@ public:
 
     /// @brief The bottom element's position.
     /// @return an iterator to the bottom, or `end()` if empty.
-    [[nodiscard]] iterator begin() noexcept { return m_data; }
+    [[nodiscard]] iterator begin() noexcept { return m_bottom; }
     /// @brief One past the top.
     /// @return the end iterator.
-    [[nodiscard]] iterator end() noexcept { return m_data + m_size; }
+    [[nodiscard]] iterator end() noexcept { return m_top; }
     /// @brief The bottom element's position, read-only.
     /// @return an iterator to the bottom, or `end()` if empty.
-    [[nodiscard]] const_iterator begin() const noexcept { return m_data; }
+    [[nodiscard]] const_iterator begin() const noexcept { return m_bottom; }
     /// @brief One past the top, read-only.
     /// @return the end iterator.
-    [[nodiscard]] const_iterator end() const noexcept { return m_data + m_size; }
+    [[nodiscard]] const_iterator end() const noexcept { return m_top; }
     /// @brief The bottom element's position, read-only.
     /// @return an iterator to the bottom, or `cend()` if empty.
-    [[nodiscard]] const_iterator cbegin() const noexcept { return m_data; }
+    [[nodiscard]] const_iterator cbegin() const noexcept { return m_bottom; }
     /// @brief One past the top, read-only.
     /// @return the end iterator.
-    [[nodiscard]] const_iterator cend() const noexcept { return m_data + m_size; }
+    [[nodiscard]] const_iterator cend() const noexcept { return m_top; }
 
     /// @brief Whether two stacks hold equal elements in the same order.
     /// @param a one stack.
@@ -317,14 +329,17 @@ public:
     /// @throws InvariantViolation naming the first invariant that fails.
     /// @complexity O(1).
     void check_invariants() const {
-        detail::require_invariant(m_size <= m_capacity, "Stack: size exceeds capacity");
-        detail::require_invariant((m_data == nullptr) == (m_capacity == 0),
+        // Compared as addresses (std::less_equal): the three may all be null.
+        detail::require_invariant(
+            std::less_equal<>{}(m_bottom, m_top) && std::less_equal<>{}(m_top, m_end),
+            "Stack: size exceeds capacity");
+        detail::require_invariant((m_bottom == nullptr) == (m_end == m_bottom),
                                   "Stack: storage is present exactly when capacity > 0");
     }
 
 private:
     void require_not_empty(const char* operation) const {
-        if (m_size == 0) [[unlikely]] {
+        if (m_top == m_bottom) [[unlikely]] {
             detail::throw_empty("Stack", "stack", operation);
         }
     }
@@ -334,14 +349,15 @@ private:
     // Out of line: the rare slow path stays out of the caller's hot loop.
     template <class... Args>
     [[gnu::noinline]] T& emplace_growing(Args&&... args) {
+        const size_type count = size();
         const size_type new_capacity =
-            Growth::grow(m_capacity, m_size + 1, detail::max_elements<T>());
+            Growth::grow(capacity(), count + 1, detail::max_elements<T>());
         T* fresh = detail::allocate_uninitialized<T>(new_capacity);
         T* slot = nullptr;
         try {
-            slot = std::construct_at(fresh + m_size, std::forward<Args>(args)...);
+            slot = std::construct_at(fresh + count, std::forward<Args>(args)...);
             try {
-                detail::relocate_or_copy_range(fresh, m_data, m_size);
+                detail::relocate_or_copy_range(fresh, m_bottom, count);
             } catch (...) {
                 std::destroy_at(slot);
                 throw;
@@ -351,14 +367,14 @@ private:
             throw;
         }
         adopt(fresh, new_capacity);
-        ++m_size;
+        ++m_top;
         return *slot;
     }
 
     void reallocate(size_type new_capacity) {
         T* fresh = detail::allocate_uninitialized<T>(new_capacity);
         try {
-            detail::relocate_or_copy_range(fresh, m_data, m_size);
+            detail::relocate_or_copy_range(fresh, m_bottom, size());
         } catch (...) {
             detail::deallocate(fresh, new_capacity);
             throw;
@@ -366,28 +382,30 @@ private:
         adopt(fresh, new_capacity);
     }
 
-    // Replaces the storage with `fresh`, whose first m_size slots already
+    // Replaces the storage with `fresh`, whose first size() slots already
     // hold the elements (the old block's were moved out, or are copies).
     void adopt(T* fresh, size_type new_capacity) noexcept {
+        const size_type count = size();
         if constexpr (!detail::relocation_destroys_source<T>) {
-            std::destroy_n(m_data, m_size);  // the old copies
+            std::destroy(m_bottom, m_top);  // the old copies
         }
-        detail::deallocate(m_data, m_capacity);
-        m_data = fresh;
-        m_capacity = new_capacity;
+        detail::deallocate(m_bottom, capacity());
+        m_bottom = fresh;
+        m_top = fresh + count;
+        m_end = fresh + new_capacity;
     }
 
     void release() noexcept {
-        std::destroy_n(m_data, m_size);
-        detail::deallocate(m_data, m_capacity);
-        m_data = nullptr;
-        m_size = 0;
-        m_capacity = 0;
+        std::destroy(m_bottom, m_top);
+        detail::deallocate(m_bottom, capacity());
+        m_bottom = nullptr;
+        m_top = nullptr;
+        m_end = nullptr;
     }
 
-    T* m_data = nullptr;
-    size_type m_size = 0;
-    size_type m_capacity = 0;
+    T* m_bottom = nullptr;  // the first slot: the bottom element
+    T* m_top = nullptr;     // one past the top element: where the next push goes
+    T* m_end = nullptr;     // one past the last slot
 };
 
 }  // namespace telechat

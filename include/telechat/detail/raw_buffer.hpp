@@ -91,9 +91,12 @@ void relocate_or_copy_range(T* destination, T* source, std::size_t count) {
                         count * sizeof(T));
         }
     } else if constexpr (std::is_nothrow_move_constructible_v<T>) {
-        for (std::size_t i = 0; i < count; ++i) {
-            std::construct_at(destination + i, std::move(source[i]));
-            std::destroy_at(source + i);
+        // Two walking pointers rather than an index: one register fewer to
+        // keep across the element's move, which may call memcpy (a short
+        // std::string's does), and so nothing to spill around that call.
+        for (T* const end = source + count; source != end; ++source, ++destination) {
+            std::construct_at(destination, std::move(*source));
+            std::destroy_at(source);
         }
     } else {
         relocate_or_copy(destination, count, [source](std::size_t i) -> T& { return source[i]; });
