@@ -23,6 +23,7 @@
 #include "detail/hash_table_slot.hpp"
 #include "detail/raw_buffer.hpp"
 #include "hashing/concepts.hpp"
+#include "hashing/group_probing.hpp"
 #include "hashing/power_of_two.hpp"
 #include "hashing/robin_hood.hpp"
 #include "stack.hpp"
@@ -250,7 +251,7 @@ struct HashTableStats {
  *      alternatives, and how to read stats().
  */
 template <class K, class V, class Hash = std::hash<K>, class KeyEqual = std::equal_to<K>,
-          class Collision = hashing::RobinHood, class Sizing = hashing::PowerOfTwo>
+          class Collision = hashing::GroupProbing, class Sizing = hashing::PowerOfTwo>
 requires hashing::CollisionStrategyFor<Collision, Sizing>
 class HashTable {
     static_assert(detail::hashes_keys<Hash, K>,
@@ -887,7 +888,7 @@ public:
         result.max_load_factor = m_max_load_factor;
         result.tombstones = m_index.tombstones();
         std::size_t total = 0;
-        m_index.for_each_bucket([&](std::size_t /*bucket*/, const hashing::BucketView& view) {
+        const auto visit = [&](std::size_t /*bucket*/, const hashing::BucketView& view) {
             const std::size_t length = view.probe_length;
             if (view.state != hashing::BucketView::State::entry) {
                 return;
@@ -898,7 +899,9 @@ public:
             ++result.probe_length_histogram[length];
             total += length;
             result.max_probe_length = std::max(result.max_probe_length, length);
-        });
+        };
+        m_index.for_each_bucket(visit,
+                                [this](std::uint32_t value) { return hash_of(key_at(value)); });
         if (size() != 0) {
             result.mean_probe_length = static_cast<double>(total) / static_cast<double>(size());
         }
