@@ -229,6 +229,9 @@ template <class Collision>
     if (settings.collision == SeparateChaining::name) {
         return detail::draw_over_sizing<SeparateChaining>(settings);
     }
+    if (settings.collision == GroupProbing::name) {
+        return detail::draw_over_sizing<GroupProbing>(settings);
+    }
     return std::nullopt;
 }
 
