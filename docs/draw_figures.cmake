@@ -10,10 +10,12 @@ function(draw)
     endif()
 endfunction()
 draw(hash --buckets 65536 --load-factors 0.1,0.2,0.3,0.4,0.5,0.6,0.7,0.8,0.9 --svg "${OUT}")
-foreach(picture IN ITEMS LinearProbing:linear RobinHood:robin_hood SeparateChaining:chaining
-                        GroupProbing:group_probing)
+foreach(picture IN ITEMS LinearProbing:linear RobinHood:robin_hood SeparateChaining:chaining)
     string(REPLACE ":" ";" picture "${picture}")
     list(GET picture 0 collision)
     list(GET picture 1 file)
     draw(picture hash --collision ${collision} --erase 19,88 --svg "${OUT}/hash_picture_${file}.svg")
 endforeach()
+# Two groups of 16, so that the picture shows where one group ends.
+draw(picture hash --collision GroupProbing --buckets 32 --erase 19,88
+     --svg "${OUT}/hash_picture_group_probing.svg")
