@@ -58,6 +58,7 @@ public:
     constexpr explicit SlotMask(Word bits) noexcept : m_bits(bits) {}
 
     /// @brief Whether any slot is selected.
+    /// @return true if one is.
     [[nodiscard]] constexpr explicit operator bool() const noexcept { return m_bits != 0; }
     /// @brief The lowest selected slot; needs one.
     /// @return its index in the group, `[0, 16)`.
@@ -72,25 +73,31 @@ public:
     class Iterator {
     public:
         /// @brief At the lowest of these bits.
+        /// @param bits the selected slots not visited yet.
         constexpr explicit Iterator(Word bits) noexcept : m_rest(bits) {}
         /// @brief The slot here.
+        /// @return its index in the group.
         [[nodiscard]] constexpr std::size_t operator*() const noexcept {
             return SlotMask(m_rest).lowest();
         }
         /// @brief On to the next selected slot.
+        /// @return `*this`.
         constexpr Iterator& operator++() noexcept {
             m_rest &= static_cast<Word>(m_rest - 1);  // drops the lowest bit
             return *this;
         }
         /// @brief Whether two walks are at the same place.
+        /// @return true if they have the same slots left.
         friend constexpr bool operator==(Iterator, Iterator) noexcept = default;
 
     private:
         Word m_rest;
     };
     /// @brief The lowest selected slot.
+    /// @return a walk from it.
     [[nodiscard]] constexpr Iterator begin() const noexcept { return Iterator(m_bits); }
     /// @brief Past the last selected slot.
+    /// @return the walk's end.
     [[nodiscard]] constexpr Iterator end() const noexcept { return Iterator(0); }
 
 private:

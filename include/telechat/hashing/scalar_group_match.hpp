@@ -38,7 +38,7 @@ public:
 
     /// @brief Does nothing: standard C++ has no prefetch, and this path stays portable.
     /// @param address any address.
-    static void prefetch(const void* /*address*/) noexcept {}
+    static void prefetch([[maybe_unused]] const void* address) noexcept {}
 
     /// @brief The slots whose control byte is `fingerprint`.
     /// @param fingerprint an entry's byte, `[0x00, 0x7F]`.
