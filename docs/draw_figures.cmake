@@ -16,3 +16,6 @@ foreach(picture IN ITEMS LinearProbing:linear RobinHood:robin_hood SeparateChain
     list(GET picture 1 file)
     draw(picture hash --collision ${collision} --erase 19,88 --svg "${OUT}/hash_picture_${file}.svg")
 endforeach()
+# Two groups of 16, so that the picture shows where one group ends.
+draw(picture hash --collision GroupProbing --buckets 32 --erase 19,88
+     --svg "${OUT}/hash_picture_group_probing.svg")

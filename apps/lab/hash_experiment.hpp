@@ -56,7 +56,8 @@ struct Prediction {
 /// approximation: quadratic probing still has secondary clustering), and
 /// chaining's (`1 + α/2`, `α`). Robin Hood's successful searches cost what
 /// linear probing's do on average (it only evens them out); its misses stop
-/// early, and have no simple formula.
+/// early, and have no simple formula. GroupProbing counts groups of 16
+/// buckets, not buckets, and no textbook gives a formula for it either.
 [[nodiscard]] inline Prediction predicted_probes(std::string_view collision, double alpha) {
     const double free = 1.0 - alpha;
     if (collision == telechat::hashing::LinearProbing::name) {
@@ -257,7 +258,7 @@ template <class Progress>
     std::size_t done = 0;
     const auto add = [&](std::vector<HashRow> more) {
         rows.insert(rows.end(), more.begin(), more.end());
-        progress(++done, std::size_t{8});
+        progress(++done, std::size_t{10});
     };
     add(measure_hash<SeparateChaining, PowerOfTwo>(experiment));
     add(measure_hash<SeparateChaining, Prime>(experiment));
@@ -267,6 +268,8 @@ template <class Progress>
     add(measure_hash<QuadraticProbing, Prime>(experiment));
     add(measure_hash<RobinHood, PowerOfTwo>(experiment));
     add(measure_hash<RobinHood, Prime>(experiment));
+    add(measure_hash<GroupProbing, PowerOfTwo>(experiment));
+    add(measure_hash<GroupProbing, Prime>(experiment));
     return rows;
 }
 

@@ -55,6 +55,9 @@ template <class Table, class Describe>
                 entry.home = table.bucket_count() == 0 ? 0 : sizing.home(table.prepared_hash(key));
             }
             picture.buckets[bucket].push_back(std::move(entry));
+        },
+        [&](std::uint32_t value) {
+            return table.prepared_hash(values[static_cast<std::ptrdiff_t>(value)].first);
         });
     char load[16];
     std::snprintf(load, sizeof load, "%.2f", static_cast<double>(table.load_factor()));
@@ -225,6 +228,9 @@ template <class Collision>
     }
     if (settings.collision == SeparateChaining::name) {
         return detail::draw_over_sizing<SeparateChaining>(settings);
+    }
+    if (settings.collision == GroupProbing::name) {
+        return detail::draw_over_sizing<GroupProbing>(settings);
     }
     return std::nullopt;
 }

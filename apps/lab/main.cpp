@@ -41,11 +41,12 @@ Experiments for the data-structures course, on TeleChat's own containers.
   telechat-lab hash [--buckets N] [--load-factors A,B,...] [--seed S] [--csv]
                     [--no-timing] [--svg DIR]
       Fills a table of every collision strategy (SeparateChaining,
-      LinearProbing, QuadraticProbing, RobinHood) over every sizing rule
-      (PowerOfTwo, Prime) with random 64-bit keys to each load factor, and
-      measures the probes of a search (hit and miss) and the time of find and
-      insert, beside the textbook's predictions. A probe is one bucket (or
-      chain node) a search examines, the last one included. --csv writes CSV
+      LinearProbing, QuadraticProbing, RobinHood, GroupProbing) over every
+      sizing rule (PowerOfTwo, Prime) with random 64-bit keys to each load
+      factor, and measures the probes of a search (hit and miss) and the time
+      of find and insert, beside the textbook's predictions. A probe is one
+      bucket (or chain node) a search examines, the last one included; for
+      GroupProbing, one group of 16 buckets. --csv writes CSV
       to stdout; --svg writes hash_probes_hit.svg, hash_probes_miss.svg and
       hash_time.svg into DIR. Defaults: 262144 buckets, load factors
       0.1,0.2,...,0.9,0.95, seed 1.
@@ -59,7 +60,9 @@ Experiments for the data-structures course, on TeleChat's own containers.
                             [--keys K,K,...] [--erase K,K,...] [--steps] [--svg FILE]
       Draws a small table as it is in memory: each bucket, its entry's home
       and probe length, tombstones, chains. --steps draws it after each
-      insert and erase. Defaults: RobinHood, PowerOfTwo, 16 buckets, ten keys.
+      insert and erase. C is SeparateChaining, LinearProbing,
+      QuadraticProbing, RobinHood or GroupProbing (buckets in groups of 16;
+      probe: groups read). Defaults: RobinHood, PowerOfTwo, 16 buckets, ten keys.
 
   telechat-lab picture queue|stack [--growth doubling|half-again]
                                    [--ops "push 1, push 2, pop"] [--steps] [--svg FILE]

@@ -1,6 +1,6 @@
 /// @file
-/// @brief telechat::HashTable, an open-addressing hash map (Robin Hood
-///        probing over a dense array of values).
+/// @brief telechat::HashTable, an open-addressing hash map (a dense array of
+///        values, and an index searched 16 buckets at a time).
 #pragma once
 
 #include <algorithm>
@@ -23,6 +23,7 @@
 #include "detail/hash_table_slot.hpp"
 #include "detail/raw_buffer.hpp"
 #include "hashing/concepts.hpp"
+#include "hashing/group_probing.hpp"
 #include "hashing/power_of_two.hpp"
 #include "hashing/robin_hood.hpp"
 #include "stack.hpp"
@@ -114,8 +115,9 @@ struct HashTableStats {
 
 /**
  * @brief A hash map: the key-value pairs in a dense array, and an index of
- *        buckets kept by a collision strategy (by default Robin Hood probing)
- *        over a sizing rule (by default powers of two).
+ *        buckets kept by a collision strategy (by default hashing::
+ *        GroupProbing, Swiss-table-like) over a sizing rule (by default
+ *        powers of two).
  *
  * @tparam K the key type: hashable by `Hash`, comparable by `KeyEqual`,
  *           move-constructible and move-assignable (move-only keys work);
@@ -131,7 +133,7 @@ struct HashTableStats {
  *           constraint `requires detail::TransparentLookup<Hash, KeyEqual>`,
  *           which means exactly that: both define `is_transparent`.
  * @tparam Collision the collision strategy (telechat/hashing.hpp):
- *           hashing::RobinHood, hashing::LinearProbing,
+ *           hashing::GroupProbing, hashing::RobinHood, hashing::LinearProbing,
  *           hashing::QuadraticProbing, hashing::SeparateChaining, or your own
  *           model of hashing::CollisionStrategy. It owns the index: its
  *           bucket format, its invariants, how a search walks it.
@@ -143,7 +145,11 @@ struct HashTableStats {
  * ## How it works
  * Two arrays. The **values** are a Stack of `std::pair<const K, V>`, packed with no
  * gaps in insertion order; iterating the table is iterating that array.
- * The **index** is a power-of-two array of 8-byte buckets, each naming one
+ * The **index** belongs to the collision strategy. The default,
+ * hashing::GroupProbing, keeps a control byte per bucket (empty, tombstone,
+ * or 7 bits of the hash) and the value positions beside, and compares 16
+ * control bytes at once; its header has the details. The textbook one,
+ * hashing::RobinHood, described here, is a power-of-two array of 8-byte buckets, each naming one
  * value by its position and saying how far that bucket is from the value's
  * home bucket (the top bits of its mixed hash), plus 8 bits of the hash as a
  * fingerprint.
@@ -171,7 +177,7 @@ struct HashTableStats {
  * Growing rebuilds only the index: the values never move when the table
  * grows, only when the value array itself grows (like a Stack).
  *
- * That is the default, hashing::RobinHood over hashing::PowerOfTwo. The
+ * That is hashing::RobinHood over hashing::PowerOfTwo. The
  * table itself knows only the dense array; the index is the collision
  * strategy's (`Collision`), over the sizing rule's buckets (`Sizing`), and
  * either can be swapped (see @ref hash_table_guide "the guide"'s lab).
@@ -250,7 +256,7 @@ struct HashTableStats {
  *      alternatives, and how to read stats().
  */
 template <class K, class V, class Hash = std::hash<K>, class KeyEqual = std::equal_to<K>,
-          class Collision = hashing::RobinHood, class Sizing = hashing::PowerOfTwo>
+          class Collision = hashing::GroupProbing, class Sizing = hashing::PowerOfTwo>
 requires hashing::CollisionStrategyFor<Collision, Sizing>
 class HashTable {
     static_assert(detail::hashes_keys<Hash, K>,
@@ -287,8 +293,8 @@ public:
     using collision_strategy = Collision;
     /// @brief The sizing rule.
     using sizing_rule = Sizing;
-    /// @brief The load factor a new table grows at: the strategy's (0.8 for
-    ///        open addressing, 1 for chaining).
+    /// @brief The load factor a new table grows at: the strategy's (0.75 for
+    ///        GroupProbing, 0.8 for the other open addressing, 1 for chaining).
     static constexpr float default_max_load_factor = Collision::default_max_load_factor;
     /// @brief The lowest maximum load factor accepted.
     static constexpr float lowest_max_load_factor = 0.05F;
@@ -732,7 +738,7 @@ public:
     }
 
     /// @brief The load factor above which an insert grows the index.
-    /// @return the maximum load factor (0.8 by default).
+    /// @return the maximum load factor (the strategy's default_max_load_factor).
     [[nodiscard]] float max_load_factor() const noexcept { return m_max_load_factor; }
 
     /// @brief Sets the load factor above which an insert grows the index,
@@ -887,7 +893,7 @@ public:
         result.max_load_factor = m_max_load_factor;
         result.tombstones = m_index.tombstones();
         std::size_t total = 0;
-        m_index.for_each_bucket([&](std::size_t /*bucket*/, const hashing::BucketView& view) {
+        const auto visit = [&](std::size_t /*bucket*/, const hashing::BucketView& view) {
             const std::size_t length = view.probe_length;
             if (view.state != hashing::BucketView::State::entry) {
                 return;
@@ -898,7 +904,9 @@ public:
             ++result.probe_length_histogram[length];
             total += length;
             result.max_probe_length = std::max(result.max_probe_length, length);
-        });
+        };
+        m_index.for_each_bucket(visit,
+                                [this](std::uint32_t value) { return hash_of(key_at(value)); });
         if (size() != 0) {
             result.mean_probe_length = static_cast<double>(total) / static_cast<double>(size());
         }

@@ -1,8 +1,10 @@
 // The collision strategy and sizing rule a hash-table test file is compiled
 // for. tests/CMakeLists.txt compiles each HashTable test file once per
 // combination (TELECHAT_TEST_COLLISION, TELECHAT_TEST_SIZING), each copy in
-// a namespace of its own, so that every test runs on all eight tables; a
-// build without them gets the default table. Expected bucket counts are
+// a namespace of its own, so that every test runs on every table; a build
+// without them gets the default table. ScalarGroupProbing is GroupProbing
+// with the portable group match, so that the scalar path runs the whole
+// suite on x86 too. Expected bucket counts are
 // computed from the policies, never written down for one of them.
 #pragma once
 
@@ -14,7 +16,7 @@
 #include <string_view>
 
 #ifndef TELECHAT_TEST_COLLISION
-#define TELECHAT_TEST_COLLISION RobinHood
+#define TELECHAT_TEST_COLLISION GroupProbing
 #define TELECHAT_TEST_SIZING PowerOfTwo
 #endif
 
@@ -33,19 +35,37 @@
     TELECHAT_TEST_CONCAT(combination, TELECHAT_TEST_COLLISION, TELECHAT_TEST_SIZING)
 
 namespace telechat_test {
+
+/// The strategies a combination may name: the library's, and GroupProbing
+/// with the portable matcher.
+namespace strategies {
+using namespace telechat::hashing;
+using ScalarGroupProbing = BasicGroupProbing<ScalarGroupMatch>;
+}  // namespace strategies
+
 // Inline and named for the combination: each copy's helpers are functions
 // of their own (one name in every copy would be one function to the linker,
 // whichever copy it kept), reached as telechat_test::... all the same.
 inline namespace COMBINATION_NAMESPACE {
 
-using Collision = telechat::hashing::TELECHAT_TEST_COLLISION;
+using Collision = strategies::TELECHAT_TEST_COLLISION;
 using Sizing = telechat::hashing::TELECHAT_TEST_SIZING;
 
 /// Whether this is HashTable's default combination, for the tests that
 /// need to run only once.
 inline constexpr bool default_combination =
-    std::is_same_v<Collision, telechat::hashing::RobinHood> &&
+    std::is_same_v<Collision, telechat::hashing::GroupProbing> &&
     std::is_same_v<Sizing, telechat::hashing::PowerOfTwo>;
+
+/// Whether strategy `C` reads its buckets a group at a time (GroupProbing).
+template <class C>
+concept ReadsGroups = requires {
+    typename C::group_match;
+};
+
+/// How many buckets one probe reads: a group for GroupProbing, else one.
+inline constexpr std::size_t buckets_per_probe =
+    ReadsGroups<Collision> ? telechat::hashing::control::group_size : 1;
 
 /// The table under test.
 template <class K, class V, class Hash = std::hash<K>, class KeyEqual = std::equal_to<K>>

@@ -56,6 +56,11 @@ set(TELECHAT_STANDARD_HEADERS
 set(TELECHAT_ALLOWED_OTHER_INCLUDES
     # detail/wide_multiply.hpp, under _MSC_VER only: MSVC's intrinsics (__umulh).
     intrin.h
+    # hashing/sse2_group_match.hpp, under __SSE2__ / _M_X64 / _M_AMD64 only:
+    # the SSE2 intrinsics (ScalarGroupMatch is the standard C++ path).
+    emmintrin.h
+    # hashing/neon_group_match.hpp, under __ARM_NEON only: the NEON intrinsics.
+    arm_neon.h
     # detail/config.hpp, before C++20 only: a file that does not exist, to
     # stop the build after its #error.
     "telechat: the error above says how to fix this"

@@ -59,6 +59,16 @@ TEST_CASE("Hash lab: Robin Hood changes who waits, not how long on average", "[l
     CHECK(robin_hood[0].mean_probes_miss * 4 < linear[0].mean_probes_miss);
 }
 
+TEST_CASE("Hash lab: GroupProbing reads about one group where linear probing reads runs",
+          "[lab][hash]") {
+    const auto linear = measure_hash<LinearProbing, PowerOfTwo>(probes_only({0.9}));
+    const auto grouped = measure_hash<GroupProbing, PowerOfTwo>(probes_only({0.9}));
+    CHECK(grouped[0].load_factor == Approx(linear[0].load_factor));
+    CHECK(grouped[0].mean_probes_hit < 1.5);
+    CHECK(grouped[0].mean_probes_hit * 3 < linear[0].mean_probes_hit);
+    CHECK(grouped[0].mean_probes_miss * 10 < linear[0].mean_probes_miss);
+}
+
 TEST_CASE("Hash lab: primary clustering, linear against quadratic probing at 0.9", "[lab][hash]") {
     const auto linear = measure_hash<LinearProbing, PowerOfTwo>(probes_only({0.9}));
     const auto quadratic = measure_hash<QuadraticProbing, PowerOfTwo>(probes_only({0.9}));
@@ -71,14 +81,15 @@ TEST_CASE("Hash lab: every combination, CSV with the contract's header", "[lab][
     std::size_t progress_calls = 0;
     const auto rows = measure_all_hash(probes_only({0.5}), [&](std::size_t done, std::size_t all) {
         CHECK(done == ++progress_calls);
-        CHECK(all == 8U);
+        CHECK(all == 10U);
     });
-    REQUIRE(rows.size() == 8U);
+    REQUIRE(rows.size() == 10U);
     CHECK(std::string(hash_csv_header) ==
           "collision,sizing,load_factor,mean_probes_hit,mean_probes_miss,max_probes,ns_find_hit,"
           "ns_find_miss,ns_insert");
     CHECK(csv_line(rows[0]).starts_with("SeparateChaining,PowerOfTwo,0.5000,"));
     CHECK(csv_line(rows[7]).starts_with("RobinHood,Prime,"));
+    CHECK(csv_line(rows[9]).starts_with("GroupProbing,Prime,"));
     const auto report = report_lines(rows, false);
     CHECK(std::find(report.begin(), report.end(), "QuadraticProbing over Prime, 65521 buckets") !=
           report.end());
@@ -109,6 +120,19 @@ TEST_CASE("Hash lab: a picture is read from the table's own index", "[lab][hash]
     const auto chained = draw_hash_pictures(settings);
     REQUIRE(chained);
     CHECK(chained->lines[5] == "  3 | 17 (home 3) -> 3 (home 3, probe 2)");
+
+    // One group holds all 7 buckets (and 9 of padding): every key is at
+    // home, a new one takes the group's first free bucket, and the erase
+    // empties its bucket, no tombstone, since the group has empty ones.
+    settings.collision = "GroupProbing";
+    const auto grouped = draw_hash_pictures(settings);
+    REQUIRE(grouped);
+    CHECK(grouped->lines ==
+          std::vector<std::string>{
+              "the table:", "GroupProbing over Prime: 7 buckets, 3 entries (load 0.43)",
+              "  0 | 3 (home 3)", "  1 |", "  2 | 17 (home 3)", "  3 | 4 (home 4)", "  4 |",
+              "  5 |", "  6 |"});
+    CHECK(lab_test::svg_problem(grouped->svg).empty());
 
     settings.sizing = "Fibonacci";
     CHECK_FALSE(draw_hash_pictures(settings).has_value());
@@ -156,7 +180,7 @@ TEST_CASE("telechat-lab: hash --csv and picture hash", "[lab][cli]") {
     const Run csv = run_lab("hash --buckets 4096 --load-factors 0.5 --no-timing --csv");
     CHECK(csv.status == 0);
     CHECK(csv.out.starts_with(std::string(hash_csv_header) + "\n"));
-    CHECK(std::count(csv.out.begin(), csv.out.end(), '\n') == 9);
+    CHECK(std::count(csv.out.begin(), csv.out.end(), '\n') == 11);  // the header and 10 rows
     const Run picture = run_lab(
         "picture hash --collision LinearProbing --sizing Prime --buckets 7 --keys 3,10 --steps");
     CHECK(picture.status == 0);

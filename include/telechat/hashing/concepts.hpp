@@ -32,6 +32,10 @@ struct NoProbeCount {
 /// Computer Programming, vol. 3, 6.4): a successful search in linear probing
 /// at load α averages ½(1 + 1/(1−α)) probes, a miss ½(1 + 1/(1−α)²);
 /// chaining averages 1 + α/2 and α.
+///
+/// A strategy that reads buckets a group at a time (GroupProbing) counts
+/// one probe per group it reads: 16 buckets compared at once cost about what
+/// one bucket does, and a group read is what the memory system sees.
 struct ProbeCount {
     std::size_t probes = 0;  ///< buckets or chain nodes examined so far
     /// @brief One more bucket or chain node examined.
@@ -102,8 +106,10 @@ concept SizingRule = std::semiregular<S> && std::constructible_from<S, std::size
 /// - `erase(probe)` for a found probe, `retarget(hash, old, new)`: the entry
 ///   naming `old` names `new` instead (the table moved that value);
 /// - `clear()`, `tombstones()`;
-/// - `for_each_bucket(visit)`: `visit(bucket, BucketView)` for every bucket,
-///   once per chain node in chaining, for statistics and pictures;
+/// - `for_each_bucket(visit, hash_of)`: `visit(bucket, BucketView)` for
+///   every bucket, once per chain node in chaining, for statistics and
+///   pictures; `hash_of(position)` gives the prepared hash of a value, for a
+///   strategy that does not store how far an entry is from home;
 /// - `check_invariants(size, hash_of)`: the strategy's own invariants, for a
 ///   table of `size` values whose prepared hashes `hash_of(position)` gives;
 ///   throws InvariantViolation.

@@ -150,8 +150,9 @@ public:
     }
 
     /// @brief `visit(bucket, BucketView)` for every bucket, in order.
-    template <class Visit>
-    void for_each_bucket(Visit&& visit) const {
+    ///        The stored distances give the probe lengths: no hash is needed.
+    template <class Visit, class HashOf>
+    void for_each_bucket(Visit&& visit, HashOf&& /*hash_of*/) const {
         for (std::size_t b = 0; b < m_buckets.size(); ++b) {
             const Bucket& here = m_buckets[b];
             if (here.dist_and_fingerprint == empty) {

@@ -152,8 +152,9 @@ public:
 
     /// @brief `visit(bucket, BucketView)` once per chain node, in chain
     ///        order, and once with an empty view for an empty bucket.
-    template <class Visit>
-    void for_each_bucket(Visit&& visit) const {
+    ///        The depth in the chain is the probe length: no hash is needed.
+    template <class Visit, class HashOf>
+    void for_each_bucket(Visit&& visit, HashOf&& /*hash_of*/) const {
         for (std::size_t b = 0; b < m_heads.size(); ++b) {
             if (m_heads[b] == none) {
                 visit(b, BucketView{});
