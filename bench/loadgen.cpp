@@ -1069,9 +1069,18 @@ private:
     }
 
     bool all_sent() const {
-        return std::all_of(m_pairs.begin(), m_pairs.end(), [&](const Pair& pair) {
-            return pair.check.sent_count() >= m_options.messages;
-        });
+        return std::all_of(m_pairs.begin(), m_pairs.end(),
+                           [&](const Pair& pair) { return left_to_send(pair) == 0; });
+    }
+
+    // How many messages the pair has still to send under --messages; no
+    // bound without it.
+    std::size_t left_to_send(const Pair& pair) const {
+        if (m_options.messages == 0) {
+            return std::numeric_limits<std::size_t>::max();
+        }
+        const std::uint64_t sent = pair.check.sent_count();
+        return sent >= m_options.messages ? 0 : static_cast<std::size_t>(m_options.messages - sent);
     }
 
     void check_stall() {
@@ -1093,13 +1102,8 @@ private:
             return;
         }
         const Nanos now = now_ns();
-        std::size_t room = m_options.window - std::min(m_options.window, in_flight(pair));
-        if (m_options.messages > 0) {
-            room = std::min(
-                room, static_cast<std::size_t>(
-                          m_options.messages -
-                          std::min<std::uint64_t>(m_options.messages, pair.check.sent_count())));
-        }
+        std::size_t room = std::min(m_options.window - std::min(m_options.window, in_flight(pair)),
+                                    left_to_send(pair));
         for (; room > 0; --room) {
             send_message(index, now);
         }
