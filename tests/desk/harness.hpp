@@ -333,6 +333,11 @@ public:
         : m_desk(std::move(options)), m_split(split) {
         checked();
     }
+    /// A world whose desk also hands its history to `storage`.
+    World(Split split, DeskOptions options, telechat::history::AnyHistoryStorage storage)
+        : m_desk(std::move(options), std::move(storage)), m_split(split) {
+        checked();
+    }
     World(const World&) = delete;
     World& operator=(const World&) = delete;
 
@@ -425,9 +430,11 @@ private:
         return nullptr;
     }
 
-    // What a server's event loop does: for each connection the desk names,
-    // write its output (if the client reads) and honour its close mode.
+    // What a server's event loop does: save the history (no reply leaves
+    // before the record it acknowledges), then, for each connection the desk
+    // names, write its output (if the client reads) and honour its close mode.
     void drain() {
+        m_desk.save_history();
         while (const std::optional<ConnectionId> id = m_desk.next_ready()) {
             Client* client = find(*id);
             if (client == nullptr) {

@@ -13,6 +13,8 @@
 #include <utility>
 #include <variant>
 
+#include "../history/any_storage.hpp"
+#include "../history/memory_storage.hpp"
 #include "../protocol/command.hpp"
 #include "../protocol/framer.hpp"
 #include "../protocol/writer.hpp"
@@ -53,6 +55,7 @@ struct DeskStats {
  * | WaitingLine  | waiting_line.hpp  | customers waiting, in arrival order            |
  * | AgentPool    | agent_pool.hpp    | agents, their customers, who gets the next one |
  * | HistoryStore | history_store.hpp | every user's latest messages, online or gone   |
+ * | AnyHistoryStorage | ../history/any_storage.hpp | where records go besides memory |
  * | RecordRing   | record_ring.hpp   | one history's records, packed in one buffer    |
  * | Outbox       | outbox.hpp        | bytes to send, close requests, the ready list  |
  * | BufferPool   | buffer_pool.hpp   | emptied buffers kept for reuse                 |
@@ -83,7 +86,18 @@ public:
     /// @brief A desk with the given limits.
     /// @param options the limits; checked by DeskOptions::validate().
     /// @throws std::invalid_argument if an option makes no sense.
-    explicit Desk(DeskOptions options) : DeskCore((options.validate(), std::move(options))) {}
+    explicit Desk(DeskOptions options) : Desk(std::move(options), history::MemoryStorage{}) {}
+
+    /// @brief A desk with the given limits whose history also goes to `storage`.
+    ///
+    /// The records the storage kept before (a restart) are loaded first,
+    /// within the limits; the storage may then compact them.
+    /// @param options the limits; checked by DeskOptions::validate().
+    /// @param storage where the history goes besides memory (history::HistoryStorage).
+    /// @throws std::invalid_argument if an option makes no sense; what the
+    ///         storage throws while loading or saving.
+    Desk(DeskOptions options, history::AnyHistoryStorage storage)
+        : DeskCore((options.validate(), std::move(options)), std::move(storage)) {}
 
     /// @name What the server tells the desk
     /// @{
@@ -159,9 +173,33 @@ public:
         quit_everyone("server shutting down");
     }
 
+    /// @brief Makes the records of the messages handled since the last call
+    ///        as durable as the history storage promises (history::HistoryStorage).
+    ///
+    /// The server calls it before it sends any output: every reply written
+    /// since the last call may acknowledge a message, and an acknowledgement
+    /// must not leave before its record is kept. Cheap when nothing waits.
+    /// @throws what the storage throws when it cannot keep them (then the
+    ///         server stops without sending that output).
+    void save_history() {
+        if (m_storage.unsaved()) {
+            m_storage.save(m_histories);
+        }
+    }
+
     /// @}
     /// @name What the desk tells the server
     /// @{
+
+    /// @brief Whether records wait for save_history(): output written since
+    ///        the last save must not be sent before it. Always false with the
+    ///        memory storage; a server uses it to save once for many events.
+    /// @return true if save_history() has work.
+    [[nodiscard]] bool history_unsaved() const { return m_storage.unsaved(); }
+
+    /// @brief Where the history lives and how it is synced, in one line.
+    /// @return the storage's description.
+    [[nodiscard]] std::string history_storage() const { return m_storage.describe(); }
 
     /// @brief The next connection whose output or close mode changed since
     ///        it was last returned here.
@@ -296,6 +334,8 @@ private:
     void run(std::uint32_t slot, const protocol::PingCommand& command, UnixMillis now);
     void run(std::uint32_t slot, protocol::HelpCommand command, UnixMillis now);
     std::optional<std::uint32_t> own_customer(std::uint32_t agent, std::string_view name);
+    void relay(std::uint32_t from, std::uint32_t to, std::string_view text, UnixMillis now);
+    void refuse_unstored(std::uint32_t slot);
     void write_user_line(std::string& out, std::uint32_t slot) const;
 
     // ----- settling after an event ------------------------------------------------------

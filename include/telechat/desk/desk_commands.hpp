@@ -102,25 +102,40 @@ inline void Desk::run(std::uint32_t slot, const protocol::MsgCommand& command, U
     if (sender.state == State::agent) {
         const std::optional<std::uint32_t> customer = own_customer(slot, command.recipient);
         if (customer) {
-            reply_ok(slot, std::string_view{protocol::word::received});
-            push_line(*customer, std::string_view{protocol::word::msg}, sender.name, command.text);
-            record_message(slot, *customer, command.text, now);
+            relay(slot, *customer, command.text, now);
         }
         return;
     }
     if (sender.state == State::chatting) {
-        reply_ok(slot, std::string_view{protocol::word::received});
-        push_line(sender.agent, std::string_view{protocol::word::msg}, sender.name, command.text);
-        record_message(slot, sender.agent, command.text, now);
-        return;
+        return relay(slot, sender.agent, command.text, now);
     }
     if (sender.backlog.size() >= m_options.waiting_backlog_limit) {
         return reply_error(slot, protocol::ErrorCode::server_full,
                            "too many messages while waiting; wait for an agent");
     }
+    if (!record_message(slot, nobody, command.text, now)) {
+        return refuse_unstored(slot);
+    }
     reply_ok(slot, std::string_view{protocol::word::received});
     sender.backlog.push(std::string(command.text));
-    record_message(slot, nobody, command.text, now);
+}
+
+// A message between a customer and its agent: kept first (the history
+// storage may refuse it), then acknowledged and passed on.
+inline void Desk::relay(std::uint32_t from, std::uint32_t to, std::string_view text,
+                        UnixMillis now) {
+    if (!record_message(from, to, text, now)) {
+        return refuse_unstored(from);
+    }
+    reply_ok(from, std::string_view{protocol::word::received});
+    push_line(to, std::string_view{protocol::word::msg}, m_connections[from].name, text);
+}
+
+// The storage could not keep a message (a full disk): it is neither
+// acknowledged nor delivered, and the sender may try again.
+inline void Desk::refuse_unstored(std::uint32_t slot) {
+    reply_error(slot, protocol::ErrorCode::server_full,
+                "the message could not be stored, so it was not delivered; try again later");
 }
 
 // The chatting customer of this agent called `name`; otherwise replies

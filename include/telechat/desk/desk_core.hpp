@@ -13,6 +13,8 @@
 #include <string_view>
 #include <utility>
 
+#include "../history/any_storage.hpp"
+#include "../history/record.hpp"
 #include "../invariant.hpp"
 #include "../protocol/command.hpp"
 #include "../protocol/framer.hpp"
@@ -67,12 +69,17 @@ protected:
         Queue<std::string> backlog;
     };
 
-    explicit DeskCore(DeskOptions options)
+    DeskCore(DeskOptions options, history::AnyHistoryStorage storage)
         : m_options(std::move(options)),
           m_agents(m_options.agent_capacity),
           m_histories(m_options.history_limit, m_options.max_remembered_users,
                       m_options.history_reserve_per_record),
-          m_outbox(m_options.output_cap_bytes) {}
+          m_storage(std::move(storage)),
+          m_outbox(m_options.output_cap_bytes) {
+        m_storage.load(
+            [this](const history::HistoryRecord& record) { m_histories.restore(record); });
+        m_storage.save(m_histories);  // a storage may compact what it loaded
+    }
 
     // ----- a connection's life ---------------------------------------------------------
 
@@ -153,17 +160,28 @@ protected:
     }
 
     // Records one message in the sender's history and, unless `to` is nobody
-    // (a waiting customer's message), in the receiver's.
-    void record_message(std::uint32_t from, std::uint32_t to, std::string_view text,
-                        UnixMillis now) {
+    // (a waiting customer's message), in the receiver's: first in the
+    // storage, which may refuse it (false: nothing is recorded), then in memory.
+    [[nodiscard]] bool record_message(std::uint32_t from, std::uint32_t to, std::string_view text,
+                                      UnixMillis now) {
+        if (m_options.history_limit == 0) {
+            return true;  // no history is kept, so nothing can fail to be kept
+        }
         const std::string_view to_name =
             to == nobody ? std::string_view{protocol::word::nobody} : m_connections[to].name;
+        const history::HistoryRecord record{
+            now, m_connections[from].name, to_name, text,
+            to == nobody ? history::KeptBy::sender : history::KeptBy::both};
+        if (!m_storage.append(record)) {
+            return false;
+        }
         m_histories.append(m_connections[from].history, now, m_connections[from].name, to_name,
                            text);
         if (to != nobody) {
             m_histories.append(m_connections[to].history, now, m_connections[from].name, to_name,
                                text);
         }
+        return true;
     }
 
     // ----- joining and being assigned ---------------------------------------------------
@@ -296,6 +314,7 @@ protected:
     WaitingLine m_waiting;
     AgentPool m_agents;
     HistoryStore m_histories;
+    history::AnyHistoryStorage m_storage;  // where records go besides m_histories
     Outbox m_outbox;
     BufferPool m_buffers;
     bool m_shutting_down = false;

@@ -4,6 +4,7 @@
 
 #include "../detail/config.hpp"  // first: stops a pre-C++20 build with one clear line
 
+#include <algorithm>
 #include <charconv>
 #include <cstddef>
 #include <cstdint>
@@ -14,6 +15,8 @@
 #include <vector>
 
 #include "../detail/raw_buffer.hpp"
+#include "../history/record.hpp"
+#include "../history/storage.hpp"
 #include "../invariant.hpp"
 #include "../queue.hpp"
 #include "../stack.hpp"
@@ -50,6 +53,10 @@ namespace telechat {
  * @invariant No history holds more than `records_per_user` records.
  * @invariant Every user who left is in the departure queue under its last
  *            departure number.
+ * @invariant record_count() is the total of the histories' records.
+ *
+ * It is also what a HistoryStorage sees of the desk's records when it
+ * compacts (history::LiveHistories), and what a restart rebuilds (restore()).
  *
  * @complexity open, close, append O(1) amortised (open may forget histories,
  *             each O(its records); append is O(the history's bytes) when
@@ -58,7 +65,7 @@ namespace telechat {
  * Invalidation: open() may move histories, invalidating find() results.
  * Exceptions: std::bad_alloc from growth; the store stays consistent.
  */
-class HistoryStore {
+class HistoryStore final : public history::LiveHistories {
 public:
     /// @brief Index meaning "no history".
     static constexpr std::uint32_t no_history = std::numeric_limits<std::uint32_t>::max();
@@ -140,8 +147,49 @@ public:
         char digits[24];
         const auto stamp = std::to_chars(digits, digits + sizeof digits, now);
         const std::string_view space = " ";
-        m_histories[index].records.push(std::string_view(digits, stamp.ptr), space, from, space, to,
-                                        space, text);
+        RecordRing& records = m_histories[index].records;
+        m_record_count -= records.size();
+        records.push(std::string_view(digits, stamp.ptr), space, from, space, to, space, text);
+        m_record_count += records.size();
+    }
+
+    /// @brief Puts back a record kept before a restart: appended to the
+    ///        history of each user who keeps it, who is then counted as
+    ///        having left (so the users whose last record is oldest are
+    ///        forgotten first, as before the restart).
+    /// @param record the record, as a HistoryStorage loads it.
+    void restore(const history::HistoryRecord& record) {
+        if (record.kept_by != history::KeptBy::receiver) {
+            restore_into(record.from, record);
+        }
+        if (record.kept_by != history::KeptBy::sender && record.to != "*") {
+            restore_into(record.to, record);
+        }
+    }
+
+    /// @brief How many records all histories hold (LiveHistories).
+    /// @return the count, in O(1).
+    [[nodiscard]] std::size_t record_count() const override { return m_record_count; }
+
+    /// @brief Every record, each history oldest first, histories in the
+    ///        order their users left, users online last (LiveHistories).
+    /// @param sink where the records go.
+    void for_each(const history::RecordSink& sink) const override {
+        std::vector<std::uint32_t> order;
+        for (const auto& entry : m_by_name) {
+            order.push_back(entry.second);
+        }
+        const auto left_later = [this](std::uint32_t a, std::uint32_t b) {
+            const History& x = m_histories[a];
+            const History& y = m_histories[b];
+            return x.online != y.online ? y.online : x.departure < y.departure;
+        };
+        std::sort(order.begin(), order.end(), left_later);
+        for (const std::uint32_t index : order) {
+            for (const std::string_view record : m_histories[index].records) {
+                sink(parse_record(m_histories[index].name, record));
+            }
+        }
     }
 
     /// @brief The records of a remembered user, oldest first.
@@ -168,8 +216,10 @@ public:
                 "HistoryStore: the name table points at each history under its own name");
         }
         std::size_t in_use = 0;
+        std::size_t records = 0;
         for (const History& history : m_histories) {
             in_use += history.name.empty() ? 0U : 1U;
+            records += history.records.size();
             history.records.check_invariants();
             detail::require_invariant(
                 history.name.empty() || history.records.limit() == m_records_per_user,
@@ -181,6 +231,8 @@ public:
         detail::require_invariant(
             in_use == m_by_name.size() && in_use + m_free.size() == m_histories.size(),
             "HistoryStore: every history is named in the table or free");
+        detail::require_invariant(records == m_record_count,
+                                  "HistoryStore: the record count is the histories' total");
         std::size_t current = 0;
         for (const Departure& departure : m_departed) {
             const History& history = m_histories[departure.history];
@@ -217,9 +269,37 @@ private:
                 continue;  // came back, or left again later: a newer entry stands for it
             }
             m_by_name.erase(history.name);
+            m_record_count -= history.records.size();
             history = History{};
             m_free.push(departed.history);
         }
+    }
+
+    void restore_into(std::string_view name, const history::HistoryRecord& record) {
+        const std::uint32_t index = open(name);
+        append(index, record.time, record.from, record.to, record.text);
+        if (m_histories[index].departure != m_departures || m_departures == 0) {
+            close(index);  // not already the latest departure: one entry per run of records
+        } else {
+            m_histories[index].online = false;
+        }
+    }
+
+    // A record of `owner`'s history, `<ms> <from> <to> <text>`, as the
+    // storage takes it: the fields, and which of the two users keeps it.
+    static history::HistoryRecord parse_record(std::string_view owner, std::string_view record) {
+        history::HistoryRecord parsed;
+        const std::size_t first = record.find(' ');
+        const std::size_t second = record.find(' ', first + 1);
+        const std::size_t third = record.find(' ', second + 1);
+        std::from_chars(record.data(), record.data() + first, parsed.time);
+        parsed.from = record.substr(first + 1, second - first - 1);
+        parsed.to = record.substr(second + 1, third - second - 1);
+        parsed.text = record.substr(third + 1);
+        parsed.kept_by = detail::equals_ignoring_case(owner, parsed.from)
+                             ? history::KeptBy::sender
+                             : history::KeptBy::receiver;
+        return parsed;
     }
 
     [[nodiscard]] std::size_t count_online() const noexcept {
@@ -238,6 +318,7 @@ private:
     std::size_t m_max_remembered;
     std::size_t m_reserve_per_record;
     std::uint64_t m_departures = 0;
+    std::size_t m_record_count = 0;  // in all histories
 };
 
 }  // namespace telechat

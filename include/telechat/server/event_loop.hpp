@@ -106,6 +106,7 @@ public:
             for (std::size_t i = 0; i < count; ++i) {
                 handle_event(events[i]);
             }
+            send_held_output();
             on_timers();
             Host host(m_server);
             next = m_server.m_threading.after_turn(host, state());
@@ -359,6 +360,12 @@ private:
                 m_server.m_desk.receive(id, std::string_view(m_read_buffer.data(), result.bytes),
                                         now);
                 note_registration(id);
+                if (m_server.m_desk.history_unsaved()) {
+                    // Group commit: the replies wait for one save of the history
+                    // at the end of this turn, with those of the turn's other reads.
+                    m_holding_output = true;
+                    return;
+                }
                 // The recipients first, the sender's replies last: a relayed
                 // message then leaves one system call sooner, and no client can
                 // tell, since each connection's own bytes keep their order.
@@ -392,9 +399,19 @@ private:
         }
     }
 
+    // The output held back in this turn's reads, sent once the history is saved.
+    void send_held_output() {
+        if (m_holding_output) {
+            m_holding_output = false;
+            with_desk([&] { dispatch_ready(); });
+        }
+    }
+
     // Sends the desk's pending output for `id`, honouring its close mode.
-    // Inside desk work.
+    // The history is saved first: no reply leaves before the record of the
+    // message it acknowledges is kept (see Desk::save_history). Inside desk work.
     void flush(ConnectionId id) {
+        m_server.m_desk.save_history();
         const auto found = m_connections.find(detail::token_of(id));
         if (found == m_connections.end() || !m_server.m_desk.is_open(id)) {
             return;
@@ -566,6 +583,7 @@ private:
     ConnectionLog m_log;
     std::atomic<bool> m_finished{false};
     bool m_served_any = false;
+    bool m_holding_output = false;  // a read this turn left output for after the save
     bool m_shutdown_started = false;
     bool m_listener_paused = false;
     UnixMillis m_shutdown_deadline = 0;

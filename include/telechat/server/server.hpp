@@ -70,9 +70,11 @@ struct ServerOptions {
  * writes it, or, if another loop owns that connection, hands it the id and
  * wakes it. Output the socket does not take yet stays in the desk, which
  * drops a client whose backlog passes the output cap; the loop then watches
- * the socket for writability until it drains. Every touch of the desk goes
- * through the model's DeskGuard; log lines are formatted and written after
- * it, never inside.
+ * the socket for writability until it drains. Before any output leaves,
+ * the loop asks the desk to save its history (Desk::save_history): with a
+ * durable storage, the replies of a whole turn's reads wait for one save
+ * (group commit). Every touch of the desk goes through the model's DeskGuard; log lines are
+ * formatted and written after it, never inside.
  *
  * ## Who does what
  * The ThreadingModel decides how many loops run, on which threads, which
@@ -108,12 +110,16 @@ public:
     /// @param backend the socket backend (copied into every loop).
     /// @param options the endpoint, the desk's limits, the loop count, the log.
     /// @param threading the threading model.
-    /// @throws std::invalid_argument if a desk option makes no sense.
-    Server(Backend backend, ServerOptions options, Threading threading = {})
+    /// @param storage where the desk's history goes besides memory (its
+    ///        records from before are loaded now); memory only by default.
+    /// @throws std::invalid_argument if a desk option makes no sense; what
+    ///         the storage throws while loading.
+    Server(Backend backend, ServerOptions options, Threading threading = {},
+           history::AnyHistoryStorage storage = {})
         : m_backend(std::move(backend)),
           m_options(std::move(options)),
           m_threading(std::move(threading)),
-          m_desk(m_options.desk) {}
+          m_desk(m_options.desk, std::move(storage)) {}
 
     Server(const Server&) = delete;
     Server& operator=(const Server&) = delete;
@@ -169,6 +175,11 @@ public:
             slot.loop->wake();
         }
     }
+
+    /// @brief Where the history lives and how it is synced, in one line
+    ///        (history::HistoryStorage::describe()).
+    /// @return the line; call it before run().
+    [[nodiscard]] std::string history_storage() const { return m_desk.history_storage(); }
 
     /// @brief The threading model's name ("threads", "reactor", "reactors", ...).
     /// @return the name.
