@@ -140,6 +140,8 @@ struct Setup {
     std::int64_t linger_ms = 2000;
     /// Memory fixtures only: the capacity of every pipe (0: the fixture's own).
     std::size_t pipe_capacity = 0;
+    /// Makes the desk's history storage (empty: memory only).
+    std::function<telechat::history::AnyHistoryStorage()> storage;
 
     static DeskOptions default_desk() {
         DeskOptions options;
@@ -170,7 +172,9 @@ public:
             std::lock_guard<std::mutex> guard(log->mutex);
             log->lines.emplace_back(line);
         };
-        m_server = std::make_unique<ServerType>(std::move(backend), std::move(options));
+        m_server = std::make_unique<ServerType>(
+            std::move(backend), std::move(options), Threading{},
+            setup.storage ? setup.storage() : telechat::history::AnyHistoryStorage{});
         m_server->listen();
         m_port = m_server->port();
         REQUIRE(m_port != 0);
@@ -221,6 +225,23 @@ public:
             }
             FAIL("the server's run() threw: " << what);
         }
+    }
+
+    /// Waits for run() to end by itself (as after stop()), and tells whether
+    /// it threw; the error's message goes to `what`.
+    [[nodiscard]] bool ended_with_error(std::string& what) {
+        wait_for_return();
+        if (!m_error) {
+            return false;
+        }
+        try {
+            std::rethrow_exception(m_error);
+        } catch (const std::exception& error) {
+            what = error.what();
+        } catch (...) {
+        }
+        m_error = nullptr;
+        return true;
     }
 
     /// The log lines so far.
