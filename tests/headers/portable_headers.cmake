@@ -27,6 +27,7 @@ set(TELECHAT_WINDOWS_ONLY_HEADERS
     server/backends/winsock_errors.hpp   # Winsock errors as IoStatus
     server/backends/winsock_session.hpp  # WSAStartup/WSACleanup; the Winsock includes
     server/backends/wsapoll_poller.hpp   # WsaPollPoller
+    history/log_file_windows.hpp         # LogFile: _sopen_s, _commit, MoveFileExA, CopyFileA
 )
 
 # The headers that include whichever of a POSIX-only / Windows-only pair the
