@@ -12,6 +12,14 @@
 /// manifest asks for it). `_sopen_s` is the runtime's `_open` with a share
 /// mode, and the one MSVC accepts without a deprecation warning.
 ///
+/// What differs from POSIX: reserve_space() reserves nothing and returns
+/// true (Windows has no reservation that keeps the size and outlives the
+/// open file), so a full disk shows as an append() error; replace_file()
+/// fails while anyone holds `PATH` open, a LogFile included (the runtime
+/// opens files without FILE_SHARE_DELETE, which a rename over them needs);
+/// sync_directory_of() does nothing, as MoveFileEx's write-through needs no
+/// folder sync; keep_copy_aside() copies, then flushes the copy.
+///
 /// Mode 0600 has no Windows meaning: `_S_IREAD | _S_IWRITE` only says the
 /// file is not read-only. Who may read it is decided by the access control
 /// list the file inherits from its folder (under the user's profile, only
@@ -95,6 +103,11 @@ inline void sync_windows(int fd, const std::string& path) {
 
 }  // namespace telechat::detail
 
+// The API reference documents these names once, from log_file_posix.hpp:
+// Doxygen reads both files as one program, and two sets of @param for one
+// function is a warning, which fails the docs build. What is particular to
+// Windows is in this file's description, which the reference keeps.
+/// @cond TELECHAT_WINDOWS_TWIN
 namespace telechat::history {
 
 /// @brief A file the history log appends to: opened once, appended to, synced.
@@ -257,3 +270,4 @@ inline void keep_copy_aside(const std::string& path, const std::string& aside) {
 }
 
 }  // namespace telechat::history
+/// @endcond
