@@ -14,6 +14,7 @@
 set(TELECHAT_POSIX_ONLY_HEADERS
     server/backends/posix.hpp         # PosixBackend: sockets, epoll, eventfd
     server/backends/tcp_connect.hpp   # tcp_connect(): getaddrinfo, connect, poll
+    history/log_file_posix.hpp        # LogFile: open, fdatasync, fallocate, link, rename
 )
 
 # The Windows-only headers: the Winsock backend. They include <winsock2.h>
@@ -26,12 +27,25 @@ set(TELECHAT_WINDOWS_ONLY_HEADERS
     server/backends/winsock_errors.hpp   # Winsock errors as IoStatus
     server/backends/winsock_session.hpp  # WSAStartup/WSACleanup; the Winsock includes
     server/backends/wsapoll_poller.hpp   # WsaPollPoller
+    history/log_file_windows.hpp         # LogFile: _sopen_s, _commit, MoveFileExA, CopyFileA
 )
+
+# The headers that include whichever of a POSIX-only / Windows-only pair the
+# system has: they compile on both systems, but they are not portable (they
+# reach <unistd.h> or <windows.h>), so <telechat/telechat.hpp> leaves them
+# out as well, and programs include them on their own. The checks of portable
+# headers skip them by finding them in the POSIX-only list; they are taken
+# out of the foreign list below, so the Windows build compiles them too.
+set(TELECHAT_EITHER_SYSTEM_HEADERS
+    history/log_file.hpp              # log_file_posix.hpp or log_file_windows.hpp
+)
+list(APPEND TELECHAT_POSIX_ONLY_HEADERS ${TELECHAT_EITHER_SYSTEM_HEADERS})
 
 # The headers a build on this system cannot compile: the other system's.
 # (A plain `cmake -P` script has no WIN32: it reads the lists as on Linux.)
 if(WIN32)
     set(TELECHAT_FOREIGN_HEADERS ${TELECHAT_POSIX_ONLY_HEADERS})
+    list(REMOVE_ITEM TELECHAT_FOREIGN_HEADERS ${TELECHAT_EITHER_SYSTEM_HEADERS})
 else()
     set(TELECHAT_FOREIGN_HEADERS ${TELECHAT_WINDOWS_ONLY_HEADERS})
 endif()
