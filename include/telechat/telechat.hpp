@@ -11,6 +11,9 @@
 /// where POSIX is available:
 /// `#include <telechat/server/backends/posix.hpp>` (PosixBackend) and
 /// `#include <telechat/server/backends/tcp_connect.hpp>` (tcp_connect()).
+/// The history log's file layer is left out for the same reason (it reaches
+/// the system's file calls): `#include <telechat/history/file_storage.hpp>`
+/// (FileStorage) where you want it.
 ///
 /// The headers under `telechat/detail/` are internal: they come in through
 /// the public headers that use them.
@@ -51,6 +54,10 @@
 #include "hashing/scalar_group_match.hpp"
 #include "hashing/separate_chaining.hpp"
 #include "hashing/sse2_group_match.hpp"
+#include "history/any_storage.hpp"
+#include "history/memory_storage.hpp"
+#include "history/record.hpp"
+#include "history/storage.hpp"
 #include "invariant.hpp"
 #include "protocol/command.hpp"
 #include "protocol/command_writer.hpp"

@@ -38,6 +38,9 @@ set(TELECHAT_WINDOWS_ONLY_HEADERS
 # out of the foreign list below, so the Windows build compiles them too.
 set(TELECHAT_EITHER_SYSTEM_HEADERS
     history/log_file.hpp              # log_file_posix.hpp or log_file_windows.hpp
+    history/log_recovery.hpp          # recover_log(): reads and cuts the log file
+    history/background_sync.hpp       # BackgroundSync: syncs a LogFile once a second
+    history/file_storage.hpp          # FileStorage: the history log
 )
 list(APPEND TELECHAT_POSIX_ONLY_HEADERS ${TELECHAT_EITHER_SYSTEM_HEADERS})
 
