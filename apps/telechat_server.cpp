@@ -5,6 +5,7 @@
 // telechat::server::Server with the system's backend (POSIX, or Winsock on
 // Windows) and the chosen threading model until SIGINT or SIGTERM (Ctrl-C,
 // Ctrl-Break or a closed console on Windows).
+#include <telechat/history/file_storage.hpp>
 #include <telechat/server/server.hpp>
 #include <telechat/server/threading/policies.hpp>
 
@@ -25,9 +26,11 @@
 #include <mutex>
 #include <optional>
 #include <random>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <thread>
+#include <utility>
 #include <vector>
 
 namespace {
@@ -48,6 +51,18 @@ options:
   --history-limit N       messages kept per user                 default: 1000
   --history-reserve B     bytes per kept message reserved when a user's first
                           conversation starts (0 = grow as needed) default: 96
+  --history-file PATH     keep history in this append-only log (created 0600),
+                          reloaded at every start             default: memory only
+  --fsync WHEN            always | everysec | never           default: everysec
+                          +OK to a message is sent only once its record is
+                          written to the file, so a killed or crashed server
+                          loses no acknowledged message, whatever WHEN is.
+                          A power loss loses none with always (one fsync per
+                          server turn, before its replies), about the last
+                          second with everysec, what the OS held with never
+  --history-repair        if the log is damaged before its end, keep the good
+                          records before the damage, move the original aside
+                          to PATH.corrupt-<UTC time>, and start
   --max-line BYTES        longest line, line ending included     default: 1024
   --output-cap BYTES      unread output before a client is dropped  default: 1048576
   --register-timeout S    seconds to send CONNECT (0 = off)      default: 30
@@ -56,15 +71,20 @@ options:
   --loops N               event loops for --model reactors       default: number of cores
   --help                  show this help and exit
 
-When ready it prints "listening on <addr>:<port>" on stdout. Connection
+When ready it prints "listening on <addr>:<port>" on stdout, then one line
+"history: ..." saying where history lives and how it is synced. Connection
 events are logged to stderr, one line each; message text never is.
-Exit codes: 0 after SIGINT/SIGTERM, 1 if it cannot listen, 2 for bad usage.
+Exit codes: 0 after SIGINT/SIGTERM, 1 if it cannot listen or its history log
+cannot be used (damaged, not a history log, unwritable), 2 for bad usage.
 )";
 
 struct Settings {
     ServerOptions server;
     std::string model = "reactor";
     std::optional<std::string> key;
+    std::optional<std::string> history_file;
+    telechat::history::SyncPolicy sync = telechat::history::SyncPolicy::every_second;
+    bool history_repair = false;
 };
 
 [[noreturn]] void usage_error(const std::string& message) {
@@ -103,6 +123,20 @@ bool is_usable_key(std::string_view key) {
 
 // The options that take a value; checked first, so that an unknown option is
 // called unknown even when it comes last.
+telechat::history::SyncPolicy parse_sync_policy(const std::string& value) {
+    using telechat::history::SyncPolicy;
+    if (value == "always") {
+        return SyncPolicy::always;
+    }
+    if (value == "everysec") {
+        return SyncPolicy::every_second;
+    }
+    if (value != "never") {
+        usage_error("--fsync: '" + value + "' is not one of always, everysec, never");
+    }
+    return SyncPolicy::never;
+}
+
 bool takes_value(std::string_view option) {
     constexpr std::string_view options[] = {"--bind",
                                             "--port",
@@ -116,7 +150,9 @@ bool takes_value(std::string_view option) {
                                             "--register-timeout",
                                             "--idle-timeout",
                                             "--model",
-                                            "--loops"};
+                                            "--loops",
+                                            "--history-file",
+                                            "--fsync"};
     for (const std::string_view known : options) {
         if (option == known) {
             return true;
@@ -139,6 +175,10 @@ Settings parse_arguments(int argc, char** argv) {
         }
         if (option.rfind("--", 0) != 0) {
             usage_error("unexpected argument '" + option + "'");
+        }
+        if (option == "--history-repair") {
+            settings.history_repair = true;
+            continue;
         }
         if (!takes_value(option)) {
             usage_error("unknown option '" + option + "'");
@@ -181,6 +221,13 @@ Settings parse_arguments(int argc, char** argv) {
                 usage_error("--model: '" + value + "' is not one of threads, reactor, reactors");
             }
             settings.model = value;
+        } else if (option == "--history-file") {
+            if (value.empty()) {
+                usage_error("--history-file: the path is empty");
+            }
+            settings.history_file = value;
+        } else if (option == "--fsync") {
+            settings.sync = parse_sync_policy(value);
         } else if (option == "--loops") {
             settings.server.loops = parse_count(option, value, 1, 1024);
         } else {
@@ -226,18 +273,42 @@ std::string printable_address(const std::string& address) {
     return address.find(':') == std::string::npos ? address : "[" + address + "]";
 }
 
+// Where the history goes: memory only, or the log of --history-file,
+// recovered now (what recovery did is said on stderr).
+telechat::history::AnyHistoryStorage open_history(const Settings& settings) {
+    if (!settings.history_file) {
+        return telechat::history::MemoryStorage{};
+    }
+    telechat::history::FileStorageOptions options;
+    options.path = *settings.history_file;
+    options.sync = settings.sync;
+    options.repair = settings.history_repair;
+    options.now = server_app::Backend{}.now();
+    try {
+        telechat::history::FileStorage storage(std::move(options));
+        for (const std::string& notice : storage.notices()) {
+            std::fprintf(stderr, "telechat-server: %s\n", notice.c_str());
+        }
+        return storage;
+    } catch (const telechat::history::LogCorrupted& error) {
+        throw std::runtime_error(std::string(error.what()) +
+                                 "; --history-repair keeps them and moves the original aside");
+    }
+}
+
 // Runs until the platform's shutdown signal stops the server.
 template <class Server>
 int serve(Settings& settings, server_app::ShutdownSignal& shutdown_signal) {
-    Server server(server_app::Backend{}, settings.server);
+    Server server(server_app::Backend{}, settings.server, {}, open_history(settings));
     try {
         server.listen();
     } catch (const std::exception& error) {
         std::fprintf(stderr, "telechat-server: %s\n", error.what());
         return 1;
     }
-    std::printf("listening on %s:%u\n", printable_address(settings.server.endpoint.address).c_str(),
-                static_cast<unsigned>(server.port()));
+    std::printf("listening on %s:%u\n%s\n",
+                printable_address(settings.server.endpoint.address).c_str(),
+                static_cast<unsigned>(server.port()), server.history_storage().c_str());
     std::fflush(stdout);
     shutdown_signal.start([&server](const char* received) {
         std::fprintf(stderr, "received %s: shutting down\n", received);

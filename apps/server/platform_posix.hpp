@@ -61,6 +61,9 @@ public:
     /// Blocks the signals; make it before any thread, which then inherits the mask.
     ShutdownSignal() {
         std::signal(SIGPIPE, SIG_IGN);
+        // Past a file size limit (ulimit -f), a write to the history log
+        // fails with EFBIG, which refuses the message, instead of killing us.
+        std::signal(SIGXFSZ, SIG_IGN);
         sigemptyset(&m_signals);
         sigaddset(&m_signals, SIGINT);
         sigaddset(&m_signals, SIGTERM);

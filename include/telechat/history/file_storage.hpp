@@ -189,8 +189,12 @@ private:
             if (end <= reserved_end) {
                 return true;
             }
-            if (!file->reserve_space(end + reserve_step)) {
-                return false;
+            try {
+                if (!file->reserve_space(end + reserve_step)) {
+                    return false;
+                }
+            } catch (const std::system_error&) {
+                return false;  // the message is refused; nothing was written
             }
             reserved_end = end + reserve_step;
             return true;

@@ -172,6 +172,7 @@ public:
                     continue;
                 case ENOSPC:
                 case EDQUOT:
+                case EFBIG:  // past the process's file size limit (ulimit -f)
                     return false;
                 case EOPNOTSUPP:
                 case ENOSYS:
