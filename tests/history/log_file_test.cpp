@@ -3,6 +3,8 @@
 // new one, complete. The crashes are process deaths (a hook that throws, a
 // child that _exits or is killed): they prove the order of the steps, not
 // what a power cut does to the page cache, which no test here can cause.
+#include "temp_dir.hpp"
+
 #include <telechat/history/log_file.hpp>
 
 #include <catch2/catch.hpp>
@@ -32,30 +34,7 @@ using telechat::history::LogFile;
 using telechat::history::ReplaceStep;
 namespace fs = std::filesystem;
 
-// A folder of its own for each test, removed at its end.
-class TempDir {
-public:
-    TempDir() {
-        static std::atomic<unsigned> counter{0};
-        std::random_device random;
-        m_path = fs::temp_directory_path() / ("telechat-log-file-test-" + std::to_string(random()) +
-                                              "-" + std::to_string(counter++));
-        fs::create_directory(m_path);
-    }
-    ~TempDir() {
-        std::error_code ignored;
-        fs::remove_all(m_path, ignored);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-
-    [[nodiscard]] std::string file(const std::string& name) const {
-        return (m_path / name).string();
-    }
-
-private:
-    fs::path m_path;
-};
+using history_test::TempDir;
 
 constexpr ReplaceStep all_steps[] = {ReplaceStep::temporary_written, ReplaceStep::temporary_synced,
                                      ReplaceStep::renamed, ReplaceStep::directory_synced};
