@@ -207,23 +207,24 @@ inline void describe_bad_record(std::string_view bytes, const RecordCheck& check
     using history::LogStatus;
     history::LogScan scan;
     const std::string_view good(history_file_header.data(), history_file_header.size());
-    const std::string size = std::to_string(bytes.size()) + " bytes";
+    const auto size = [&] { return std::to_string(bytes.size()) + " bytes"; };
     if (bytes.size() < good.size() && good.substr(0, bytes.size()) == bytes) {
         return scan;  // empty, or the creation of the log was cut short
     }
     if (zero_tail_start(bytes) == 0) {
         scan.status = LogStatus::torn_tail;
-        scan.problem = "the file's " + size + " are all zeros: a log whose creation a power" +
+        scan.problem = "the file's " + size() + " are all zeros: a log whose creation a power" +
                        " loss cut short; they are cut";
     } else if (bytes.size() < good.size() || bytes.substr(0, 8) != history::file_magic) {
         scan.status = LogStatus::not_a_log;
-        scan.problem = "the file (" + size + ") does not start with the signature of a" +
+        scan.problem = "the file (" + size() + ") does not start with the signature of a" +
                        " TeleChat history log";
     } else if (history::crc32c(bytes.substr(0, 12)) != load_le(bytes, 12, 4)) {
         scan.status = LogStatus::corrupt;
         scan.problem =
-            "the file header fails its checksum; the " + size + " of the file are not read";
-    } else if (const std::uint64_t version = load_le(bytes, 8, 4); version != 1) {
+            "the file header fails its checksum; the " + size() + " of the file are not read";
+    } else if (const std::uint64_t version = load_le(bytes, 8, 4);
+               version != history::format_version) {
         scan.status = LogStatus::unknown_version;
         scan.problem_offset = 8;
         scan.problem = "the log is in format version " + std::to_string(version) +
