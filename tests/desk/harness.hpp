@@ -28,6 +28,14 @@
 #pragma once
 
 #include <telechat/desk/desk.hpp>
+#if defined(TELECHAT_TEST_WORLD_ON_FILE)
+#include <telechat/history/file_storage.hpp>
+
+#include <atomic>
+#include <filesystem>
+#include <random>
+#include <system_error>
+#endif
 
 #include <algorithm>
 #include <array>
@@ -50,6 +58,34 @@ using telechat::ConnectionId;
 using telechat::Desk;
 using telechat::DeskOptions;
 using telechat::UnixMillis;
+
+#if defined(TELECHAT_TEST_WORLD_ON_FILE)
+/// The storage of a World: in the copies of the desk's scenarios that
+/// history_tests builds, a log file of its own, so that the desk's history
+/// tests pass on the file storage too (and on memory everywhere else).
+inline telechat::history::AnyHistoryStorage world_storage() {
+    struct Folder {
+        std::filesystem::path path = std::filesystem::temp_directory_path() /
+                                     ("telechat-worlds-" + std::to_string(std::random_device{}()));
+        Folder() { std::filesystem::create_directory(path); }
+        ~Folder() {
+            std::error_code ignored;
+            std::filesystem::remove_all(path, ignored);
+        }
+    };
+    static const Folder folder;
+    static std::atomic<unsigned> worlds{0};
+    telechat::history::FileStorageOptions options;
+    options.path = (folder.path / ("world-" + std::to_string(worlds++) + ".log")).string();
+    options.sync = telechat::history::SyncPolicy::never;
+    return telechat::history::FileStorage(std::move(options));
+}
+#else
+/// The storage of a World: memory only.
+inline telechat::history::AnyHistoryStorage world_storage() {
+    return telechat::history::MemoryStorage{};
+}
+#endif
 
 /// The lines a client received, without their CRLF.
 using Lines = std::vector<std::string>;
@@ -330,7 +366,7 @@ private:
 class World {
 public:
     explicit World(Split split = Split::whole, DeskOptions options = test_options())
-        : m_desk(std::move(options)), m_split(split) {
+        : m_desk(std::move(options), world_storage()), m_split(split) {
         checked();
     }
     /// A world whose desk also hands its history to `storage`.

@@ -14,9 +14,9 @@ public:
     TempDir() {
         static std::atomic<unsigned> counter{0};
         std::random_device random;
-        m_path = std::filesystem::temp_directory_path() /
-                 ("telechat-history-test-" + std::to_string(random()) + "-" +
-                  std::to_string(counter++));
+        m_path =
+            std::filesystem::temp_directory_path() /
+            ("telechat-history-test-" + std::to_string(random()) + "-" + std::to_string(counter++));
         std::filesystem::create_directory(m_path);
     }
     ~TempDir() {
