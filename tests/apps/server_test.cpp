@@ -158,6 +158,10 @@ std::vector<std::string> body(Client& client) {
 
 }  // namespace
 
+// What the server says of history after its listening line, without --history-file.
+const std::string memory_history_line =
+    "history: in memory only, lost when the server stops (--history-file keeps it)";
+
 // ----- --bind and --port ---------------------------------------------------------------
 
 TEST_CASE("option bind 127.0.0.1 and port 0: the exact listening line and a working port",
@@ -165,8 +169,8 @@ TEST_CASE("option bind 127.0.0.1 and port 0: the exact listening line and a work
     Running server = launch(loopback());
     const std::string expected = "listening on 127.0.0.1:" + std::to_string(server.port);
     CHECK(server.process->listening_line() == expected);
-    // With --agent-key given, the listening line is all of stdout.
-    CHECK(server.process->out() == expected + "\n");
+    // With --agent-key given, stdout is the listening line and the history line.
+    CHECK(server.process->out() == expected + "\n" + memory_history_line + "\n");
 
     Client client = connect_to(server);
     check_served(client, "v4");
@@ -250,7 +254,8 @@ TEST_CASE("option agent-key: that key logs agents in and no other does and it is
 TEST_CASE("the key from TELECHAT_AGENT_KEY works and prints no key line", "[key]") {
     const std::string environment_key = "env-Key-5521";
     Running server = launch({"--bind", "127.0.0.1", "--port", "0"}, environment_key);
-    CHECK(server.process->out() == server.process->listening_line() + "\n");
+    CHECK(server.process->out() ==
+          server.process->listening_line() + "\n" + memory_history_line + "\n");
     Client ana = agent(server, "ana", environment_key);
     Client wrong = connect_to(server);
     REQUIRE(wrong.send("CONNECT AGENT eve " + std::string(key) + "\n"));
@@ -278,9 +283,10 @@ TEST_CASE("with no key given one random key is printed once as 'agent key: <key>
           "[key]") {
     Running server = launch({"--bind", "127.0.0.1", "--port", "0"});
     const std::vector<std::string> lines = split_lines(server.process->out());
-    REQUIRE(lines.size() == 2);
+    REQUIRE(lines.size() == 3);
     REQUIRE(starts_with(lines[0], "agent key: "));
     CHECK(lines[1] == server.process->listening_line());
+    CHECK(lines[2] == memory_history_line);
     const std::string random_key = lines[0].substr(std::string_view("agent key: ").size());
     REQUIRE_FALSE(random_key.empty());
     CHECK_FALSE(contains(random_key, " "));

@@ -194,6 +194,7 @@ TEST_CASE("log format: CRC-32C chains over any split") {
 
 TEST_CASE("log format: the file header and one record, byte for byte") {
     // The contract: a log written today is read by every later version.
+    //! [one record]
     const std::string header = bytes_of({0x89, 'T', 'C', 'H', '\r', '\n', 0x1A, '\n',  // magic
                                          0x01, 0x00, 0x00, 0x00,                       // version 1
                                          0x08, 0x57, 0x03, 0x8E});  // CRC-32C of bytes 0-11
@@ -206,6 +207,7 @@ TEST_CASE("log format: the file header and one record, byte for byte") {
         0x03, 'b',  'o',  'b',                           // to
         'h',  'i',                                       // text
     });
+    //! [one record]
     std::string bytes;
     append_file_header(bytes);
     CHECK(bytes == header);

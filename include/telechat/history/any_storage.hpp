@@ -41,7 +41,8 @@ public:
         AnyHistoryStorage(Storage storage)  // NOLINT(google-explicit-constructor): a storage is one
         : m_held(std::make_unique<Model<Storage>>(std::move(storage))) {}
 
-    /// @copydoc MemoryStorage::load
+    /// @brief Hands the records kept before a restart to `sink`; see HistoryStorage.
+    /// @param sink where they go.
     void load(const RecordSink& sink) { m_held->load(sink); }
     /// @brief Hands the storage one record; see HistoryStorage.
     /// @param record the record.

@@ -95,7 +95,9 @@ inline RecoveredLog recover_log(const std::string& path, bool repair, std::int64
         case LogStatus::torn_tail:
             recovered.bytes.resize(scan.valid_bytes);
             std::filesystem::resize_file(path, scan.valid_bytes);
-            recovered.notices.push_back(where + scan.problem + " (a crash in mid-append); cut off");
+            // Every torn-tail sentence of scan_log() ends "... are cut".
+            recovered.notices.push_back(where + scan.problem +
+                                        " off; they were never acknowledged");
             break;
         case LogStatus::corrupt: {
             if (!repair) {

@@ -43,10 +43,14 @@ public:
     virtual void for_each(const RecordSink& sink) const = 0;
 
 protected:
+    /// @cond TELECHAT_INTERNALS
+    // An interface, never owned through: no virtual destructor, and only
+    // the class that implements it copies or destroys it.
     LiveHistories() = default;
     LiveHistories(const LiveHistories&) = default;
     LiveHistories& operator=(const LiveHistories&) = default;
     ~LiveHistories() = default;
+    /// @endcond
 };
 
 /**
