@@ -56,7 +56,7 @@ public:
     void note_write() noexcept { m_written.store(true, std::memory_order_release); }
 
     /// @brief Syncs `file` from now on (after a compaction replaced the log).
-    /// @param file the new log.
+    /// @param file the new log, or null while there is none.
     void switch_to(std::shared_ptr<LogFile> file) {
         const std::lock_guard<std::mutex> guard(m_mutex);
         m_file = std::move(file);
@@ -94,8 +94,12 @@ private:
         }
     }
 
-    // Under m_mutex, so that the file is not swapped meanwhile.
+    // Under m_mutex, so that the file is not swapped meanwhile. No file:
+    // a compaction is replacing it, and the new one is synced already.
     void sync_now() {
+        if (!m_file) {
+            return;
+        }
         try {
             m_file->sync();
             m_syncs.fetch_add(1, std::memory_order_relaxed);

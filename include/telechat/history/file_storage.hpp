@@ -249,6 +249,10 @@ private:
                 append_record(bytes, record);
                 ++entries;
             });
+            // The log is closed first: Windows cannot rename over an open
+            // file. Everything it held is written (save() came first), and
+            // the new file holds every live record, synced.
+            close_log();
             bool renamed = false;
             try {
                 replace_file(options.path, bytes, [&](ReplaceStep step) {
@@ -258,22 +262,41 @@ private:
                     }
                 });
             } catch (const std::system_error&) {
-                if (!renamed) {
+                if (!renamed) {  // the old log is in place, whole: go on with it
                     retry_compaction_above = 2 * stats.log_entries;
+                    open_log();
                     return;
                 }
                 // Renamed, then the directory sync failed: the new log is in
                 // place, so it is the one to append to.
             }
-            auto reopened = std::make_shared<LogFile>(LogFile::open_for_append(options.path));
-            if (background) {
-                background->switch_to(reopened);
-            }
-            file = std::move(reopened);
-            reserved_end = 0;
+            open_log();
             stats.log_bytes = bytes.size();
             stats.log_entries = entries;
             ++stats.compactions;
+        }
+
+        void close_log() {
+            if (background) {
+                background->switch_to(nullptr);
+            }
+            file.reset();
+        }
+
+        // Opens the log at the path for appending; a failure here fails the
+        // storage (there is nowhere left to write).
+        void open_log() {
+            try {
+                file = std::make_shared<LogFile>(LogFile::open_for_append(options.path));
+            } catch (const std::system_error& error) {
+                failed = true;
+                failure = error;
+                throw;
+            }
+            if (background) {
+                background->switch_to(file);
+            }
+            reserved_end = 0;
         }
 
         static constexpr std::uint64_t reserve_step = std::uint64_t{1} << 20;
