@@ -135,15 +135,19 @@ TEST_CASE("file storage: one write per save, and with 'always' one sync per save
 
 TEST_CASE("file storage: 'every second' syncs in the background", "[history][file]") {
     const TempDir dir;
-    FileStorage storage(on(dir.file("h.log"), SyncPolicy::every_second));
+    FileStorageOptions options = on(dir.file("h.log"), SyncPolicy::every_second);
+    options.sync_interval = std::chrono::milliseconds(20);
+    FileStorage storage(options);
     telechat::HistoryStore live(10, 10);
     CHECK(storage.append({1, "bob", "*", "text", telechat::history::KeptBy::sender}));
     storage.save(live);
     CHECK(storage.stats().writes == 1);
-    for (int tenth = 0; tenth < 40 && storage.stats().syncs == 0; ++tenth) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    for (int tick = 0; tick < 400 && storage.stats().syncs == 0; ++tick) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     CHECK(storage.stats().syncs == 1);
+    std::this_thread::sleep_for(std::chrono::milliseconds(60));
+    CHECK(storage.stats().syncs == 1);  // nothing written since: nothing to sync
 }
 
 TEST_CASE("file storage: a torn last record is cut off, with a notice", "[history][file]") {

@@ -8,7 +8,10 @@
 #include <catch2/catch.hpp>
 
 #include <telechat/history/any_storage.hpp>
+#include <telechat/history/file_storage.hpp>
 #include <telechat/history/storage.hpp>
+
+#include "../history/temp_dir.hpp"
 
 #include <atomic>
 #include <chrono>
@@ -18,7 +21,9 @@
 #include <mutex>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <type_traits>
+#include <vector>
 
 using namespace server_test;
 
@@ -152,4 +157,49 @@ TEMPLATE_TEST_CASE("durable history: a storage that fails stops the server, unac
     CHECK(f.server().ended_with_error(what));
     CHECK(what == "history log: scripted write error");
     CHECK(disk->saved == 0);
+}
+
+// The real file storage under every model, its background sync running
+// every 5 ms while the loops append (ThreadSanitizer runs this on the
+// threaded models), and a restart that finds every acknowledged message.
+TEMPLATE_TEST_CASE("durable history: a log file synced in the background, then a restart",
+                   "[server][history]", SERVER_ALL_FIXTURES) {
+    const history_test::TempDir dir;
+    telechat::history::FileStorageOptions options;
+    options.path = dir.file("history.log");
+    options.sync = telechat::history::SyncPolicy::every_second;
+    options.sync_interval = std::chrono::milliseconds(5);
+    Setup setup;
+    setup.storage = [options] {
+        return telechat::history::AnyHistoryStorage(telechat::history::FileStorage(options));
+    };
+    constexpr int messages = 60;
+    {
+        TestType f(setup);
+        auto ann = agent(f, "ann");
+        auto bob = customer(f, "bob");
+        bob->expect_line("ASSIGNED ann");
+        ann->expect_line("ASSIGNED bob");
+        for (int i = 0; i < messages; ++i) {
+            bob->send("MSG m" + std::to_string(i) + "\r\n");
+            bob->expect_line("+OK message received");
+            ann->expect_line("MSG bob m" + std::to_string(i));
+            if (i % 20 == 0) {
+                std::this_thread::sleep_for(std::chrono::milliseconds(6));  // let a sync run
+            }
+        }
+        f.finish();
+    }
+    TestType restarted(setup);
+    auto zed = agent(restarted, "zed");
+    zed->send("HIST bob\r\n");
+    zed->expect_line("+OK " + std::to_string(messages) + " messages");
+    const std::vector<std::string> records = zed->read_body();
+    REQUIRE(records.size() == static_cast<std::size_t>(messages));
+    for (int i = 0; i < messages; ++i) {
+        CHECK(records[static_cast<std::size_t>(i)].substr(
+                  records[static_cast<std::size_t>(i)].find(' ') + 1) ==
+              "bob ann m" + std::to_string(i));
+    }
+    restarted.finish();
 }

@@ -36,8 +36,10 @@ class BackgroundSync {
 public:
     /// @brief Starts the thread.
     /// @param file the log to sync.
-    explicit BackgroundSync(std::shared_ptr<LogFile> file)
-        : m_file(std::move(file)), m_thread([this] { run(); }) {}
+    /// @param interval how often (a second for `--fsync everysec`; tests go faster).
+    explicit BackgroundSync(std::shared_ptr<LogFile> file,
+                            std::chrono::milliseconds interval = std::chrono::seconds(1))
+        : m_file(std::move(file)), m_interval(interval), m_thread([this] { run(); }) {}
 
     BackgroundSync(const BackgroundSync&) = delete;
     BackgroundSync& operator=(const BackgroundSync&) = delete;
@@ -83,8 +85,7 @@ private:
     void run() {
         std::unique_lock<std::mutex> lock(m_mutex);
         for (;;) {
-            const bool stopping =
-                m_wake.wait_for(lock, std::chrono::seconds(1), [this] { return m_stopping; });
+            const bool stopping = m_wake.wait_for(lock, m_interval, [this] { return m_stopping; });
             if (m_written.exchange(false, std::memory_order_acq_rel) && !m_failed.load()) {
                 sync_now();
             }
@@ -112,6 +113,7 @@ private:
     mutable std::mutex m_mutex;  // guards m_file, m_stopping, m_failure
     std::condition_variable m_wake;
     std::shared_ptr<LogFile> m_file;
+    std::chrono::milliseconds m_interval;
     bool m_stopping = false;
     std::system_error m_failure{std::error_code{}};
     std::atomic<bool> m_written{false};

@@ -5,6 +5,7 @@
 
 #include "../detail/config.hpp"  // first: stops a pre-C++20 build with one clear line
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -42,6 +43,8 @@ struct FileStorageOptions {
     bool repair = false;
     /// @brief The time at the start, for the name of a repaired log's original.
     std::int64_t now = 0;
+    /// @brief How often SyncPolicy::every_second syncs (tests make it shorter).
+    std::chrono::milliseconds sync_interval = std::chrono::seconds(1);
     /// @brief The log is compacted when it holds more than twice the live
     ///        history entries plus this many.
     std::size_t compaction_slack = 65'536;
@@ -178,7 +181,7 @@ private:
             file = std::make_shared<LogFile>(LogFile::open_for_append(options.path));
             stats.log_bytes = file->size();
             if (options.sync == SyncPolicy::every_second) {
-                background = std::make_unique<BackgroundSync>(file);
+                background = std::make_unique<BackgroundSync>(file, options.sync_interval);
             }
         }
 
