@@ -36,8 +36,11 @@ public:
     /// @brief Holds `storage`, moved in.
     /// @tparam Storage a model of HistoryStorage.
     /// @param storage the storage.
-    template <HistoryStorage Storage>
-    requires(!std::is_same_v<std::remove_cvref_t<Storage>, AnyHistoryStorage>)
+    // (The holder itself is ruled out first: checking HistoryStorage on it
+    // would ask whether it is movable, which asks this constructor again.)
+    template <class Storage>
+    requires(!std::is_same_v<std::remove_cvref_t<Storage>, AnyHistoryStorage> &&
+             HistoryStorage<Storage>)
         AnyHistoryStorage(Storage storage)  // NOLINT(google-explicit-constructor): a storage is one
         : m_held(std::make_unique<Model<Storage>>(std::move(storage))) {}
 

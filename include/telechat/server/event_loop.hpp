@@ -67,6 +67,17 @@ public:
     [[nodiscard]] LoopId id() const noexcept { return m_id; }
     void wake() noexcept { m_poller.wake(); }
     [[nodiscard]] bool finished() const noexcept { return m_finished.load(); }
+    // After an exception ended run(): the loop's connections leave the desk
+    // (their sockets are closed, nothing more is sent to them), so that no
+    // other loop hands news to this one once a model has reaped it. A
+    // second failure here is dropped: the first is the one reported.
+    void close_after_failure() noexcept {
+        try {
+            close_everything();
+        } catch (...) {
+        }
+    }
+
     // Only the loop's own thread calls this. The count goes up first, so a
     // reaper that sees the loop finished never subtracts before it is added.
     void mark_finished() noexcept {

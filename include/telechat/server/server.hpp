@@ -251,6 +251,7 @@ private:
                     m_loop_error = std::current_exception();
                 }
             }
+            loop.close_after_failure();
             loop.mark_finished();
             stop();
         }
