@@ -395,7 +395,7 @@ history_table() {
         }
         function median(list, n,    i, j, t, a) {
             if (n == 0) return "nan"
-            for (i = 1; i <= n; ++i) a[i] = list[i]
+            for (i = 1; i <= n; ++i) a[i] = list[i] + 0
             for (i = 2; i <= n; ++i) for (j = i; j > 1 && a[j - 1] > a[j]; --j) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
             lo = a[1]; hi = a[n]
             return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
