@@ -441,7 +441,7 @@ history_table() {
                     if (syncs[server, shape, round] != "") {
                         per_msg = syncs[server, shape, round] / sent[server, shape, round]
                         s[++ns] = per_msg * msgps[server, shape, round]
-                        m[++nm] = per_msg > 0 ? 1 / per_msg : 0
+                        if (per_msg > 0) m[++nm] = 1 / per_msg
                         k[++nk] = renames[server, shape, round]
                     }
                 }
