@@ -36,7 +36,7 @@ pin=0
 history_dir=""
 
 usage() {
-    sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'
     echo
     echo "servers: $ALL_SERVERS (each only if installed)"
     echo "         $HISTORY_SERVERS (only when named)"
