@@ -10,9 +10,17 @@
 # usage: bench/load_matrix.sh [--build DIR] [--rounds N] [--servers a,b,...]
 #                             [--shapes a,b,...] [--seconds S] [--warmup S]
 #                             [--hold S] [--idle N] [--pin] [--keep]
+#                             [--history-dir DIR]
+#
+# The history-log variants (issue 19), never part of the default set:
+# reactor-log-never, reactor-log-everysec, reactor-log-always are
+# `--model reactor` with `--history-file` in a fresh directory under
+# --history-dir (removed after each run) and that --fsync; compare them with
+# `reactor`: --servers reactor,reactor-log-never,reactor-log-everysec,reactor-log-always
 set -u -o pipefail
 
 ALL_SERVERS="bare,threads,reactor,reactors,inspircd,ngircd,redis,nats,mosquitto"
+HISTORY_SERVERS="reactor-log-never,reactor-log-everysec,reactor-log-always"
 ALL_SHAPES="pairs1,pairs10,pairs100,cold100,open100,idle"
 
 build=build/default
@@ -25,11 +33,13 @@ hold_seconds=15
 idle_count=19900
 keep=0
 pin=0
+history_dir=""
 
 usage() {
-    sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'
     echo
     echo "servers: $ALL_SERVERS (each only if installed)"
+    echo "         $HISTORY_SERVERS (only when named)"
     echo "shapes:  $ALL_SHAPES"
     echo "  pairs1/10/100  closed loop, window 32, --seconds each (default $run_seconds)"
     echo "                 after --warmup seconds (default $warmup_seconds)"
@@ -38,6 +48,8 @@ usage() {
     echo "  idle           --idle connections (default $idle_count) held --hold s (default $hold_seconds)"
     echo "--pin runs the load generator on CPU 1 and each single-threaded server on CPU 0"
     echo "--keep leaves the temporary directory (configs, logs, raw results) in place"
+    echo "--history-dir DIR: where the reactor-log-* logs go (default: the --build dir;"
+    echo "                   not a tmpfs, or fsync costs nothing)"
     exit "${1:-0}"
 }
 
@@ -53,6 +65,7 @@ while (($# > 0)); do
         --idle) idle_count=$2; shift 2 ;;
         --keep) keep=1; shift ;;
         --pin) pin=1; shift ;;
+        --history-dir) history_dir=$2; shift 2 ;;
         -h | --help) usage 0 ;;
         *) echo "load_matrix.sh: unknown option $1" >&2; usage 2 >&2 ;;
     esac
@@ -68,6 +81,8 @@ done
 work=$(mktemp -d /tmp/telechat-load.XXXXXX)
 results=$work/results.txt
 server_pid=""
+log_dir=""     # a reactor-log-* server's history log directory, removed when it stops
+counting=0     # 1 if perf can count the history servers' sync system calls
 
 # Stops the server this script started, by its PID only: a packaged daemon
 # that Debian may be running on a default port is never touched.
@@ -81,6 +96,10 @@ stop_server() {
     kill -KILL "$server_pid" 2>/dev/null
     wait "$server_pid" 2>/dev/null
     server_pid=""
+    if [[ -n $log_dir ]]; then
+        rm -rf "$log_dir"
+        log_dir=""
+    fi
 }
 
 cleanup() {
@@ -100,7 +119,7 @@ ulimit -n "$(ulimit -Hn)"
 peer_binary() {
     case "$1" in
         bare) echo "$relay" ;;
-        threads | reactor | reactors) echo "$telechat" ;;
+        threads | reactor | reactors | reactor-log-*) echo "$telechat" ;;
         inspircd) command -v inspircd || echo /usr/sbin/inspircd ;;
         ngircd) command -v ngircd || echo /usr/sbin/ngircd ;;
         redis) command -v redis-server || echo /usr/bin/redis-server ;;
@@ -115,7 +134,7 @@ peer_binary() {
 proto_of() {
     case "$1" in
         bare) echo bare ;;
-        threads | reactor | reactors) echo 3mcp ;;
+        threads | reactor | reactors | reactor-log-*) echo 3mcp ;;
         inspircd | ngircd) echo irc ;;
         redis) echo resp ;;
         nats) echo nats ;;
@@ -246,6 +265,11 @@ start_server() {
         threads | reactor | reactors)
             start_printing_port "$name" "$telechat" --bind 127.0.0.1 --port 0 --model "$name" \
                 --agent-key benchkey --agent-capacity 1 --max-clients 20000 || return 1 ;;
+        reactor-log-*)
+            log_dir=$(mktemp -d "$history_dir/telechat-history.XXXXXX") || return 1
+            start_printing_port "$name" "$telechat" --bind 127.0.0.1 --port 0 --model reactor \
+                --agent-key benchkey --agent-capacity 1 --max-clients 20000 \
+                --history-file "$log_dir/history.log" --fsync "${name#reactor-log-}" || return 1 ;;
         *)
             port=$("$loadgen" --free-port) || return 1
             case "$name" in
@@ -305,15 +329,28 @@ run_one() {
         stop_server
         return
     fi
+    # A history server's sync and rename calls (each compaction renames once),
+    # counted by the kernel's tracepoints while the load generator runs.
+    local perf_pid="" perf_out=$work/perf-$round-$shape-$name.txt
+    if ((counting)) && [[ $name == reactor-log-* ]]; then
+        perf stat -x, -o "$perf_out" -p "$server_pid" -e "$sync_events" &
+        perf_pid=$!
+    fi
     # shellcheck disable=SC2046  # loadgen_args is a list of words
     taskset -c "$(generator_cpus)" "$loadgen" --proto "$(proto_of "$name")" --port "$port" --server-pid "$server_pid" \
         --connect-limit "$(connect_limit_of "$name")" --agent-key benchkey --label "$label" \
         $(loadgen_args "$shape") >"$log" 2>&1
+    if [[ -n $perf_pid ]]; then
+        kill -INT "$perf_pid" 2>/dev/null
+        wait "$perf_pid" 2>/dev/null
+    fi
     stop_server
     local result
     result=$(grep '^RESULT ' "$log" | tail -1)
     if [[ -z $result ]]; then
         result="RESULT $label status=fail mode=$(mode_of "$shape") reason=no-result"
+    elif [[ -n $perf_pid ]]; then
+        result+=$(sync_fields "$perf_out")
     fi
     echo "$result" >>"$results"
     local figure
@@ -323,8 +360,99 @@ run_one() {
         open100) figure+=" p99 $(sed -n 's/.*p99_us=\([0-9.]*\).*/\1/p' <<<"$result") us" ;;
         *) figure+=" $(sed -n 's/.*msgps=\([0-9]*\).*/\1/p' <<<"$result") msg/s" ;;
     esac
+    if [[ $result == *" fdatasync="* ]]; then
+        figure+=" ($(sed -n 's/.* fdatasync=\([0-9]*\) fsync=\([0-9]*\) rename=\([0-9]*\).*/fdatasync \1, fsync \2, compactions \3/p' <<<"$result"))"
+    fi
     echo "  round $round $shape $name: $figure" >&2
     grep -E 'FAILED|first error' "$log" | sed 's/^/    /' >&2
+}
+
+# The history servers' sync calls: fdatasync (the log; a compaction's new
+# log), fsync (a compaction's directory), rename (one per compaction).
+sync_events=syscalls:sys_enter_fdatasync,syscalls:sys_enter_fsync,syscalls:sys_enter_rename
+
+# " fdatasync=N fsync=N rename=N" from a `perf stat -x,` output file.
+sync_fields() {
+    awk -F, '
+        $3 ~ /sys_enter_fdatasync$/ { fdatasync = $1 + 0 }
+        $3 ~ /sys_enter_fsync$/ { fsync = $1 + 0 }
+        $3 ~ /sys_enter_rename$/ { rename = $1 + 0 }
+        END { printf " fdatasync=%d fsync=%d rename=%d", fdatasync, fsync, rename }' "$1"
+}
+
+# The history table: each reactor-log-* run against the memory-only reactor
+# of the same round and shape. The sync rates are the calls counted over the
+# whole run (warm-up and drain too) per message sent in it, times the
+# measured msg/s: fsyncs per second of the measured window.
+history_table() {
+    awk '
+        function field(line, key,    at, rest) {
+            at = index(line, " " key "=")
+            if (at == 0) return ""
+            rest = substr(line, at + length(key) + 2)
+            sub(/ .*/, "", rest)
+            return rest
+        }
+        function median(list, n,    i, j, t, a) {
+            if (n == 0) return "nan"
+            for (i = 1; i <= n; ++i) a[i] = list[i] + 0
+            for (i = 2; i <= n; ++i) for (j = i; j > 1 && a[j - 1] > a[j]; --j) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
+            lo = a[1]; hi = a[n]
+            return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+        }
+        function show(list, n, fmt,    m) {
+            m = median(list, n)
+            if (m == "nan") return "-"
+            if (n == 1) return sprintf(fmt, m)
+            return sprintf(fmt " [" fmt "-" fmt "]", m, lo, hi)
+        }
+        /^RESULT / {
+            if (field($0, "status") != "ok" || field($0, "mode") != "closed") next
+            server = field($0, "server"); shape = field($0, "shape"); round = field($0, "round")
+            msgps[server, shape, round] = field($0, "msgps")
+            cpu[server, shape, round] = field($0, "server_cpu")
+            p99[server, shape, round] = field($0, "p99_us")
+            sent[server, shape, round] = field($0, "sent")
+            syncs[server, shape, round] = field($0, "fdatasync") == "" ? "" : field($0, "fdatasync") + field($0, "fsync")
+            renames[server, shape, round] = field($0, "rename")
+            if (!((server, shape) in seen)) { seen[server, shape] = 1; order[++cells] = server SUBSEP shape }
+            if (!(round in rounds)) { rounds[round] = 1 }
+        }
+        END {
+            printf "\n== history log against memory-only history (reactor), same round\n"
+            printf "%-21s %-9s %-26s %-20s %-20s %-20s %-18s %-20s %-18s %s\n", "server", "shape",
+                "msg/s med [min-max]", "x reactor", "msg/srv-cpu-s", "per-cpu x reactor",
+                "p99 ms", "fsync/s", "msg/fsync", "compactions/run"
+            for (c = 1; c <= cells; ++c) {
+                split(order[c], key, SUBSEP); server = key[1]; shape = key[2]
+                if (server != "reactor" && server !~ /^reactor-log-/) continue
+                n = 0; nr = 0; nc = 0; ncr = 0; np = 0; ns = 0; nm = 0; nk = 0
+                delete r; delete rr; delete e; delete er; delete p; delete s; delete m; delete k
+                for (round in rounds) {
+                    if (!((server, shape, round) in msgps)) continue
+                    r[++n] = msgps[server, shape, round]
+                    e[++nc] = msgps[server, shape, round] / cpu[server, shape, round]
+                    p[++np] = p99[server, shape, round] / 1000
+                    if ((("reactor", shape, round) in msgps)) {
+                        base = msgps["reactor", shape, round]
+                        rr[++nr] = msgps[server, shape, round] / base
+                        er[++ncr] = e[nc] / (base / cpu["reactor", shape, round])
+                    }
+                    if (syncs[server, shape, round] != "") {
+                        per_msg = syncs[server, shape, round] / sent[server, shape, round]
+                        s[++ns] = per_msg * msgps[server, shape, round]
+                        if (per_msg > 0) m[++nm] = 1 / per_msg
+                        k[++nk] = renames[server, shape, round]
+                    }
+                }
+                printf "%-21s %-9s %-26s %-20s %-20s %-20s %-18s %-20s %-18s %s\n", server, shape,
+                    show(r, n, "%.0f"), show(rr, nr, "%.2f"), show(e, nc, "%.0f"), show(er, ncr, "%.2f"),
+                    show(p, np, "%.1f"), show(s, ns, "%.0f"), show(m, nm, "%.0f"), show(k, nk, "%.0f")
+            }
+            printf "(x reactor: msg/s over the memory-only reactor'"'"'s in the same round; fsync/s: fdatasync + fsync\n"
+            printf " calls over the whole run per message sent, times the measured msg/s; msg/fsync: messages sent per\n"
+            printf " sync call; compactions/run: renames of the log, warm-up and drain included)\n"
+        }' "$1"
 }
 
 # --- the matrix
@@ -332,11 +460,13 @@ run_one() {
 IFS=, read -r -a wanted_servers <<<"$servers"
 IFS=, read -r -a wanted_shapes <<<"$shapes"
 present=()
+history_servers=0
 for name in "${wanted_servers[@]}"; do
-    if [[ ",$ALL_SERVERS," != *",$name,"* ]]; then
-        echo "load_matrix.sh: unknown server $name (one of $ALL_SERVERS)" >&2
+    if [[ ",$ALL_SERVERS,$HISTORY_SERVERS," != *",$name,"* ]]; then
+        echo "load_matrix.sh: unknown server $name (one of $ALL_SERVERS,$HISTORY_SERVERS)" >&2
         exit 2
     fi
+    [[ $name == reactor-log-* ]] && history_servers=1
     if [[ -x $(peer_binary "$name") ]]; then
         present+=("$name")
     else
@@ -352,6 +482,22 @@ echo "load matrix: ${#present[@]} servers (${present[*]}), shapes ${wanted_shape
 echo "machine: $(nproc) cores, $(uname -sr); results in $results" >&2
 if ((pin)); then
     echo "pinned: load generator on CPU 1, single-threaded servers on CPU 0" >&2
+fi
+if ((history_servers)); then
+    history_dir=${history_dir:-$build}
+    mkdir -p "$history_dir" || exit 1
+    fs_type=$(df -T "$history_dir" | awk 'NR == 2 { print $2 }')
+    echo "history logs: fresh directories under $history_dir ($fs_type, $(df "$history_dir" | awk 'NR == 2 { print $1 }'))" >&2
+    [[ $fs_type == tmpfs ]] && echo "load_matrix.sh: warning: $history_dir is a tmpfs, where fsync costs nothing" >&2
+    # perf counts the sync and rename calls at the kernel's tracepoints (a
+    # counter each, no stop per call: unlike strace, it costs the server nothing
+    # measurable); without it, the table just lacks those columns.
+    if command -v perf >/dev/null &&
+        perf stat -x, -o /dev/null -e "$sync_events" true 2>/dev/null; then
+        counting=1
+    else
+        echo "load_matrix.sh: perf cannot count syscalls:sys_enter_fdatasync here (not root? perf_event_paranoid?): no sync counts" >&2
+    fi
 fi
 : >"$results"
 for ((round = 1; round <= rounds; ++round)); do
@@ -370,3 +516,6 @@ done
 
 echo
 "$loadgen" --summarize "$results"
+if ((history_servers)); then
+    history_table "$results"
+fi
