@@ -314,8 +314,13 @@ int serve(Settings& settings, server_app::ShutdownSignal& shutdown_signal) {
         std::fprintf(stderr, "received %s: shutting down\n", received);
         server.stop();
     });
+    // The signal thread ends before the server is destroyed, also when run()
+    // throws (a failed history log): it must never stop a server that is gone.
+    struct FinishSignal {
+        server_app::ShutdownSignal& signal;
+        ~FinishSignal() { signal.finish(); }
+    } finish_signal{shutdown_signal};
     server.run();
-    shutdown_signal.finish();
     return 0;
 }
 

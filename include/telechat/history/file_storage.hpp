@@ -186,21 +186,24 @@ private:
         }
 
         // The disk has room for the log to grow by the pending bytes,
-        // reserved a mebibyte at a time.
+        // reserved a mebibyte at a time, or, near the end of the room, just
+        // what they need.
         bool room_for_pending() {
             const std::uint64_t end = stats.log_bytes + pending.size();
             if (end <= reserved_end) {
                 return true;
             }
-            try {
-                if (!file->reserve_space(end + reserve_step)) {
-                    return false;
+            for (const std::uint64_t wanted : {end + reserve_step, end}) {
+                try {
+                    if (file->reserve_space(wanted)) {
+                        reserved_end = wanted;
+                        return true;
+                    }
+                } catch (const std::system_error&) {
+                    return false;  // the message is refused; nothing was written
                 }
-            } catch (const std::system_error&) {
-                return false;  // the message is refused; nothing was written
             }
-            reserved_end = end + reserve_step;
-            return true;
+            return false;
         }
 
         void write_pending() {

@@ -8,6 +8,7 @@
 #include "../detail/config.hpp"  // first: stops a pre-C++20 build with one clear line
 
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -159,6 +160,9 @@ public:
     /// FALLOC_FL_KEEP_SIZE leaves the size alone, so a reader (and recovery
     /// after a crash) never sees the reserved blocks as zeros in the file.
     bool reserve_space(std::uint64_t end) {
+        if (!within_file_size_limit(end)) {
+            return false;
+        }
 #if defined(__linux__) && defined(FALLOC_FL_KEEP_SIZE)
         if (end == 0) {
             return true;  // fallocate refuses an empty range; no room is needed
@@ -186,6 +190,16 @@ public:
         static_cast<void>(end);
         return true;
 #endif
+    }
+
+    // The process's file size limit (ulimit -f): fallocate does not check
+    // it (only a change of size does), so a write past it would fail later.
+    [[nodiscard]] static bool within_file_size_limit(std::uint64_t end) noexcept {
+        struct rlimit limit {};
+        if (::getrlimit(RLIMIT_FSIZE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) {
+            return true;
+        }
+        return end <= static_cast<std::uint64_t>(limit.rlim_cur);
     }
 
     /// @brief The file's size now.
@@ -260,6 +274,17 @@ inline void sync_directory_of(const std::string& path) {
     }
 }
 
+/// @brief Renames `from` over `to`, atomically: `to` names the old file or
+///        the new one at every instant (both in one folder).
+/// @param from the new file.
+/// @param to the name it takes.
+/// @throws std::system_error naming `to`.
+inline void rename_over(const std::string& from, const std::string& to) {
+    if (::rename(from.c_str(), to.c_str()) != 0) {
+        throw detail::file_error(errno, std::generic_category(), "cannot rename over", to);
+    }
+}
+
 /// @brief Replaces `path` by `bytes` so that a crash at any instant leaves
 ///        either the old file or the new one, complete (log_file.hpp says why).
 /// @param path the file to replace (created if missing).
@@ -284,9 +309,7 @@ inline void replace_file(const std::string& path, std::string_view bytes,
         }
     }
     detail::after_step(after_step, ReplaceStep::temporary_synced);
-    if (::rename(temporary.c_str(), path.c_str()) != 0) {
-        throw detail::file_error(errno, std::generic_category(), "cannot rename over", path);
-    }
+    rename_over(temporary, path);
     detail::after_step(after_step, ReplaceStep::renamed);
     sync_directory_of(path);
     detail::after_step(after_step, ReplaceStep::directory_synced);

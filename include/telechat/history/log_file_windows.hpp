@@ -216,6 +216,18 @@ inline void sync_directory_of(const std::string& path) {
     static_cast<void>(path);
 }
 
+/// @brief Renames `from` over `to`, atomically, the rename written through;
+///        neither may be open without FILE_SHARE_DELETE.
+/// @param from the new file.
+/// @param to the name it takes.
+/// @throws std::system_error naming `to`.
+inline void rename_over(const std::string& from, const std::string& to) {
+    if (::MoveFileExA(from.c_str(), to.c_str(),
+                      MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH) == 0) {
+        throw detail::win32_error("cannot rename over", to);
+    }
+}
+
 /// @brief Replaces `path` by `bytes` so that a crash at any instant leaves
 ///        either the old file or the new one, complete (log_file.hpp says why).
 /// @param path the file to replace (created if missing); nobody may have it
@@ -238,10 +250,7 @@ inline void replace_file(const std::string& path, std::string_view bytes,
         detail::sync_windows(file.get(), temporary);
     }
     detail::after_step(after_step, ReplaceStep::temporary_synced);
-    if (::MoveFileExA(temporary.c_str(), path.c_str(),
-                      MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH) == 0) {
-        throw detail::win32_error("cannot rename over", path);
-    }
+    rename_over(temporary, path);
     detail::after_step(after_step, ReplaceStep::renamed);
     sync_directory_of(path);
     detail::after_step(after_step, ReplaceStep::directory_synced);
