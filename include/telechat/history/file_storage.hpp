@@ -20,6 +20,7 @@
 #include "log_file.hpp"
 #include "log_format.hpp"
 #include "log_recovery.hpp"
+#include "log_rewrite.hpp"
 #include "record.hpp"
 #include "storage.hpp"
 
@@ -48,6 +49,10 @@ struct FileStorageOptions {
     /// @brief The log is compacted when it holds more than twice the live
     ///        history entries plus this many.
     std::size_t compaction_slack = 65'536;
+    /// @brief Write a compaction's new log on a thread of its own (the loop
+    ///        pauses only to copy the live records and to put the new log in
+    ///        place); false writes it at once, in the loop (tests).
+    bool compact_in_background = true;
     /// @brief Called after each step of a compaction's rewrite; tests inject
     ///        a crash there.
     std::function<void(ReplaceStep)> compaction_step;
@@ -77,8 +82,9 @@ struct FileStorageStats {
  *   So a killed process loses no acknowledged message in any policy; a
  *   power loss none with `always`, about a second's with `every_second`.
  * - **Compaction**: once the log holds more than twice the live entries
- *   (plus a slack), save() rewrites it with only the live records
- *   (replace_file(): a crash leaves the old log or the new one, complete).
+ *   (plus a slack), save() starts rewriting it with only the live records,
+ *   on a thread (LogRewrite: a crash leaves the old log or the new one,
+ *   complete); a later save() puts the new log in place.
  * - **Failure**: a failed write or sync makes the storage fail for good:
  *   save() throws (the server stops without sending the turn's replies)
  *   and append() refuses. Appending after a half-written record would turn
@@ -136,8 +142,12 @@ public:
         if (!state.pending.empty()) {
             state.write_pending();
         }
-        if (state.worth_compacting(live)) {
-            state.compact(live);
+        if (state.rewrite) {
+            if (state.rewrite->ready()) {
+                state.finish_rewrite();
+            }
+        } else if (state.worth_compacting(live)) {
+            state.start_rewrite(live);
         }
     }
 
@@ -223,11 +233,18 @@ private:
             }
             stats.log_bytes += pending.size();
             stats.log_entries += pending_entries;
+            if (rewrite) {  // the new log must get them too
+                rewrite_tail += pending;
+                rewrite_tail_entries += pending_entries;
+            }
             pending.clear();
             pending_entries = 0;
         }
 
         void throw_if_failed() {
+            if (!file && !failed) {
+                open_log();  // a compaction stopped between closing and reopening it
+            }
             if (!failed && background && background->failed()) {
                 failed = true;
                 failure = background->failure();
@@ -244,41 +261,38 @@ private:
             return stats.log_entries > limit && stats.log_entries > retry_compaction_above;
         }
 
-        // Rewrites the log with only the live records. A failure before the
-        // rename leaves the old log, complete: the storage goes on with it,
-        // and tries again once the log has doubled.
-        void compact(const LiveHistories& live) {
-            std::string bytes;
-            append_file_header(bytes);
-            std::size_t entries = 0;
-            live.for_each([&](const HistoryRecord& record) {
-                append_record(bytes, record);
-                ++entries;
-            });
-            // The log is closed first: Windows cannot rename over an open
-            // file. Everything it held is written (save() came first), and
-            // the new file holds every live record, synced.
-            close_log();
-            bool renamed = false;
+        // Starts a compaction: the live records are copied now, the new
+        // log is written meanwhile (LogRewrite), and a later save() puts it
+        // in place; at once when the rewrite is not in the background.
+        void start_rewrite(const LiveHistories& live) {
+            rewrite = std::make_unique<LogRewrite>(options.path, live, options.compaction_step,
+                                                   options.compact_in_background);
+            if (rewrite->ready()) {
+                finish_rewrite();
+            }
+        }
+
+        // A failure before the rename leaves the old log, complete: the
+        // storage goes on with it, and tries again once the log has doubled.
+        void finish_rewrite() {
+            const std::unique_ptr<LogRewrite> done = std::move(rewrite);
+            const std::string tail = std::exchange(rewrite_tail, std::string{});
+            const std::uint64_t tail_entries = std::exchange(rewrite_tail_entries, 0);
             try {
-                replace_file(options.path, bytes, [&](ReplaceStep step) {
-                    renamed = renamed || step == ReplaceStep::renamed;
-                    if (options.compaction_step) {
-                        options.compaction_step(step);
-                    }
-                });
+                done->finish(tail, [this] { close_log(); });
             } catch (const std::system_error&) {
-                if (!renamed) {  // the old log is in place, whole: go on with it
+                if (!done->renamed()) {
                     retry_compaction_above = 2 * stats.log_entries;
-                    open_log();
+                    if (!file) {
+                        open_log();
+                    }
                     return;
                 }
-                // Renamed, then the directory sync failed: the new log is in
-                // place, so it is the one to append to.
+                // Renamed, then the folder's sync failed: the new log is in place.
             }
             open_log();
-            stats.log_bytes = bytes.size();
-            stats.log_entries = entries;
+            stats.log_bytes = file->size();
+            stats.log_entries = done->entries() + tail_entries;
             ++stats.compactions;
         }
 
@@ -310,6 +324,9 @@ private:
         FileStorageOptions options;
         std::shared_ptr<LogFile> file;
         std::unique_ptr<BackgroundSync> background;
+        std::unique_ptr<LogRewrite> rewrite;  // a compaction in progress
+        std::string rewrite_tail;             // records appended since it started
+        std::uint64_t rewrite_tail_entries = 0;
         std::string loaded;  // the recovered log, until load()
         std::vector<std::string> notices;
         std::string pending;  // encoded records waiting for save()
