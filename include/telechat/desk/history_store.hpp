@@ -171,6 +171,10 @@ public:
     /// @return the count, in O(1).
     [[nodiscard]] std::size_t record_count() const override { return m_record_count; }
 
+    /// @brief How many records each history keeps (LiveHistories).
+    /// @return the limit given at construction.
+    [[nodiscard]] std::size_t records_per_user() const override { return m_records_per_user; }
+
     /// @brief Every record, each history oldest first, histories in the
     ///        order their users left, users online last (LiveHistories).
     /// @param sink where the records go.

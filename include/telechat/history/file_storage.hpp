@@ -261,11 +261,12 @@ private:
             return stats.log_entries > limit && stats.log_entries > retry_compaction_above;
         }
 
-        // Starts a compaction: the live records are copied now, the new
-        // log is written meanwhile (LogRewrite), and a later save() puts it
-        // in place; at once when the rewrite is not in the background.
+        // Starts a compaction: the log so far is rewritten meanwhile
+        // (LogRewrite), and a later save() puts it in place; at once when
+        // the rewrite is not in the background.
         void start_rewrite(const LiveHistories& live) {
-            rewrite = std::make_unique<LogRewrite>(options.path, live, options.compaction_step,
+            rewrite = std::make_unique<LogRewrite>(options.path, stats.log_bytes,
+                                                   live.records_per_user(), options.compaction_step,
                                                    options.compact_in_background);
             if (rewrite->ready()) {
                 finish_rewrite();

@@ -33,6 +33,10 @@ public:
     ///        kept by both users counts twice.
     /// @return the count, in O(1).
     [[nodiscard]] virtual std::size_t record_count() const = 0;
+    /// @brief How many records each history keeps (the desk's history_limit):
+    ///        a storage that rebuilds histories from its own records applies it.
+    /// @return the limit.
+    [[nodiscard]] virtual std::size_t records_per_user() const = 0;
     /// @brief Hands every live record to `sink`, each with the one user
     ///        whose history keeps it (KeptBy::sender or KeptBy::receiver),
     ///        each history oldest first, histories in the order their users
