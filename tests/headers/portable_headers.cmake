@@ -40,6 +40,7 @@ set(TELECHAT_EITHER_SYSTEM_HEADERS
     history/log_file.hpp              # log_file_posix.hpp or log_file_windows.hpp
     history/log_recovery.hpp          # recover_log(): reads and cuts the log file
     history/background_sync.hpp       # BackgroundSync: syncs a LogFile once a second
+    history/log_rewrite.hpp           # LogRewrite: reads the log, writes PATH.tmp
     history/file_storage.hpp          # FileStorage: the history log
 )
 list(APPEND TELECHAT_POSIX_ONLY_HEADERS ${TELECHAT_EITHER_SYSTEM_HEADERS})

@@ -23,6 +23,7 @@
 #include <string>
 #include <thread>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 using namespace server_test;
@@ -86,6 +87,16 @@ Setup with_disk(const std::shared_ptr<Disk>& disk) {
     return setup;
 }
 
+// An agent ann and her customer bob, both told of the assignment.
+template <class Fixture>
+std::pair<std::unique_ptr<Client>, std::unique_ptr<Client>> agent_and_customer(Fixture& f) {
+    auto ann = agent(f, "ann");
+    auto bob = customer(f, "bob");
+    bob->expect_line("ASSIGNED ann");
+    ann->expect_line("ASSIGNED bob");
+    return {std::move(ann), std::move(bob)};
+}
+
 template <class Fixture>
 constexpr bool reads_byte_by_byte =
     std::is_same_v<Fixture, ShortThreads> || std::is_same_v<Fixture, ShortReactor> ||
@@ -97,10 +108,7 @@ TEMPLATE_TEST_CASE("durable history: no reply or relay leaves before its record 
                    "[server][history]", SERVER_ALL_FIXTURES) {
     auto disk = std::make_shared<Disk>();
     TestType f(with_disk(disk));
-    auto ann = agent(f, "ann");
-    auto bob = customer(f, "bob");
-    bob->expect_line("ASSIGNED ann");
-    ann->expect_line("ASSIGNED bob");
+    auto [ann, bob] = agent_and_customer(f);
 
     disk->set_gate(false);  // the next save waits: a slow disk
     bob->send("MSG kept before acknowledged\r\n");
@@ -119,10 +127,7 @@ TEMPLATE_TEST_CASE("durable history: one save covers the messages of a turn (gro
                    "[server][history]", SERVER_ALL_FIXTURES) {
     auto disk = std::make_shared<Disk>();
     TestType f(with_disk(disk));
-    auto ann = agent(f, "ann");
-    auto bob = customer(f, "bob");
-    bob->expect_line("ASSIGNED ann");
-    ann->expect_line("ASSIGNED bob");
+    auto [ann, bob] = agent_and_customer(f);
     constexpr std::size_t messages = 200;
     std::string burst;
     for (std::size_t i = 0; i < messages; ++i) {
@@ -145,10 +150,7 @@ TEMPLATE_TEST_CASE("durable history: a storage that fails stops the server, unac
                    "[server][history]", SERVER_ALL_FIXTURES) {
     auto disk = std::make_shared<Disk>();
     TestType f(with_disk(disk));
-    auto ann = agent(f, "ann");
-    auto bob = customer(f, "bob");
-    bob->expect_line("ASSIGNED ann");
-    ann->expect_line("ASSIGNED bob");
+    auto [ann, bob] = agent_and_customer(f);
     disk->failing = true;
     bob->send("MSG cannot be kept\r\n");
     const Read reply = bob->read_line(Millis(500));

@@ -192,8 +192,11 @@ public:
 #endif
     }
 
-    // The process's file size limit (ulimit -f): fallocate does not check
-    // it (only a change of size does), so a write past it would fail later.
+    /// @brief Whether the process's file size limit (`ulimit -f`) lets a
+    ///        file grow to `end` bytes: fallocate does not check it (only a
+    ///        change of size does), so a write past it would fail later.
+    /// @param end the size wanted.
+    /// @return false if the limit is below it.
     [[nodiscard]] static bool within_file_size_limit(std::uint64_t end) noexcept {
         struct rlimit limit {};
         if (::getrlimit(RLIMIT_FSIZE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) {
