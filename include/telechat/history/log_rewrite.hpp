@@ -11,7 +11,6 @@
 #include <exception>
 #include <filesystem>
 #include <functional>
-#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
@@ -20,7 +19,8 @@
 #include <thread>
 #include <utility>
 
-#include "../desk/history_store.hpp"
+#include "../desk/names.hpp"
+#include "../hash_table.hpp"
 #include "log_file.hpp"
 #include "log_format.hpp"
 #include "log_reader.hpp"
@@ -37,19 +37,21 @@ namespace telechat::history {
  *
  * @code
  *   loop:    note where the log ends now: byte X                  (no pause)
- *   thread:  read the log up to X into histories of its own, with the
- *            desk's retention; write what they keep to PATH.tmp; sync it
+ *   thread:  read the log up to X; copy the records retention keeps
+ *            (each history's last N) to PATH.tmp; sync it
  *   loop:    ... appends go to PATH as usual, and are kept as the tail ...
  *   loop:    finish(): append the tail to PATH.tmp, sync, rename over PATH,
  *            sync the folder                                      (a pause)
  * @endcode
  *
- * The thread rebuilds the histories from the log rather than copying the
- * desk's: the desk's are the loop's, and copying them would pause it (about
- * 0.3 s for 625,000 records here, mostly page faults). A log read with the
- * same retention gives each user the same records, since retention keeps
- * the last N of each history whatever else happened; the thread forgets no
- * user (a user the desk forgot is forgotten again at the next start).
+ * The thread works from the log rather than from the desk's histories: the
+ * histories are the loop's, and copying them would pause it (about 0.3 s
+ * for 625,000 records here, mostly page faults). The log up to X is never
+ * written again, so a thread may read it; retention keeps the last N
+ * records of each history whatever else happened, so counting each
+ * history's records in the log tells which to keep. A kept record is copied
+ * byte for byte, in log order: no re-encoding, no new checksum. The thread
+ * forgets no user (one the desk forgot is forgotten again at the next start).
  *
  * A crash before the rename leaves PATH whole (and PATH.tmp junk, written
  * over by the next compaction); after it, PATH is the rewritten log plus
@@ -135,23 +137,91 @@ public:
     }
 
 private:
-    // Rebuilds the histories from the log up to m_log_end, writes what
-    // they keep to PATH.tmp and syncs it; on the thread.
+    // One record of the log as the rewrite sees it: where its bytes are,
+    // and who keeps it. The log up to m_log_end was checked when it was
+    // opened or written by this process, so only its framing is read here.
+    struct Frame {
+        std::string_view bytes;  // header and payload, copied as they are
+        HistoryRecord record;
+    };
+
+    // The frame at `offset` of `log`; throws if the framing is broken
+    // (the compaction is then given up, and the old log stays).
+    static Frame frame_at(std::string_view log, std::size_t offset) {
+        const auto broken = [] {
+            return std::system_error(std::make_error_code(std::errc::illegal_byte_sequence),
+                                     "compaction: the log's framing is broken");
+        };
+        if (log.size() - offset < record_header_bytes) {
+            throw broken();
+        }
+        const std::size_t length = static_cast<std::size_t>(detail::load_le(log, offset, 3));
+        if (log.size() - offset - record_header_bytes < length) {
+            throw broken();
+        }
+        Frame frame{log.substr(offset, record_header_bytes + length), {}};
+        if (detail::decode_history_payload(frame.bytes.substr(record_header_bytes), frame.record) !=
+            nullptr) {
+            throw broken();
+        }
+        return frame;
+    }
+
+    // Calls visit(frame) for each record of the log before m_log_end.
+    template <class Visit>
+    void for_each_frame(std::string_view log, Visit&& visit) const {
+        for (std::size_t at = file_header_bytes; at < m_log_end;) {
+            const Frame frame = frame_at(log, at);
+            visit(frame);
+            at += frame.bytes.size();
+        }
+    }
+
+    // How many of its records a user's history has, and how many of them
+    // the second pass has passed: the last m_records_per_user are kept.
+    struct Seen {
+        std::size_t total = 0;
+        std::size_t passed = 0;
+    };
+    using Users = HashTable<std::string, Seen, CaseInsensitiveHash, CaseInsensitiveEqual>;
+
+    static Seen& seen(Users& users, std::string_view name) {
+        const auto found = users.find(name);
+        return found != users.end() ? found->second : users[std::string(name)];
+    }
+
+    // Whether the next record of `name`'s history is among its last
+    // m_records_per_user; advances its count.
+    bool kept_next(Users& users, std::string_view name) const {
+        Seen& user = seen(users, name);
+        return user.passed++ + m_records_per_user >= user.total;
+    }
+
+    // Writes the records retention keeps, in log order, to PATH.tmp and
+    // syncs it; on the thread. Two passes over the log up to m_log_end: one
+    // counts each history's records, the next keeps each history's last
+    // m_records_per_user. A kept record is copied byte for byte (no
+    // encoding, no checksum: they are in it); one kept by a single user of
+    // two is written again for that user.
     void write_new_log() {
         try {
-            HistoryStore kept(m_records_per_user, std::numeric_limits<std::size_t>::max());
-            {
-                const std::optional<std::string> log = read_whole_file(m_path);
-                const std::string_view prefix =
-                    std::string_view(log.value()).substr(0, static_cast<std::size_t>(m_log_end));
-                scan_log(prefix, [&](const HistoryRecord& record) { kept.restore(record); });
+            const std::optional<std::string> log = read_whole_file(m_path);
+            if (!log || log->size() < m_log_end) {
+                throw std::system_error(std::make_error_code(std::errc::io_error),
+                                        "compaction: the log is shorter than it was");
             }
+            Users users;
+            for_each_frame(*log, [&](const Frame& frame) {
+                if (frame.record.kept_by != KeptBy::receiver) {
+                    ++seen(users, frame.record.from).total;
+                }
+                if (frame.record.kept_by != KeptBy::sender && frame.record.to != "*") {
+                    ++seen(users, frame.record.to).total;
+                }
+            });
             std::string bytes;
             append_file_header(bytes);
-            kept.for_each([&](const HistoryRecord& record) {
-                append_record(bytes, record);
-                ++m_entries;
-            });
+            for_each_frame(*log, [&](const Frame& frame) { keep(users, frame, bytes); });
             std::filesystem::remove(m_temporary);  // a .tmp left by an earlier crash
             m_file.emplace(LogFile::open_for_append(m_temporary));
             m_file->append(bytes);
@@ -162,6 +232,26 @@ private:
             m_error = std::current_exception();
         }
         m_ready.store(true, std::memory_order_release);
+    }
+
+    // Appends `frame` to `out` as far as retention keeps it.
+    void keep(Users& users, const Frame& frame, std::string& out) {
+        const HistoryRecord& record = frame.record;
+        const bool by_sender = record.kept_by != KeptBy::receiver;
+        const bool by_receiver = record.kept_by != KeptBy::sender && record.to != "*";
+        const bool sender_keeps = by_sender && kept_next(users, record.from);
+        const bool receiver_keeps = by_receiver && kept_next(users, record.to);
+        if (sender_keeps == by_sender && receiver_keeps == by_receiver) {
+            if (sender_keeps || receiver_keeps) {
+                out.append(frame.bytes);
+                m_entries += (sender_keeps ? 1U : 0U) + (receiver_keeps ? 1U : 0U);
+            }
+        } else if (sender_keeps || receiver_keeps) {
+            HistoryRecord alone = record;
+            alone.kept_by = sender_keeps ? KeptBy::sender : KeptBy::receiver;
+            append_record(out, alone);
+            ++m_entries;
+        }
     }
 
     void after(ReplaceStep step) const {
