@@ -277,19 +277,22 @@ private:
         // storage goes on with it, and tries again once the log has doubled.
         void finish_rewrite() {
             const std::unique_ptr<LogRewrite> done = std::move(rewrite);
-            const std::string tail = std::exchange(rewrite_tail, std::string{});
             const std::uint64_t tail_entries = std::exchange(rewrite_tail_entries, 0);
+            bool in_place = true;
             try {
-                done->finish(tail, [this] { close_log(); });
+                done->finish(rewrite_tail, [this] { close_log(); });
             } catch (const std::system_error&) {
-                if (!done->renamed()) {
-                    retry_compaction_above = 2 * stats.log_entries;
-                    if (!file) {
-                        open_log();
-                    }
-                    return;
+                // Before the rename the old log is in place, whole; after it
+                // (the folder's sync failed) the new one is.
+                in_place = done->renamed();
+            }
+            rewrite_tail.clear();  // its room stays, for the next compaction's tail
+            if (!in_place) {
+                retry_compaction_above = 2 * stats.log_entries;
+                if (!file) {
+                    open_log();
                 }
-                // Renamed, then the folder's sync failed: the new log is in place.
+                return;
             }
             open_log();
             stats.log_bytes = file->size();

@@ -244,6 +244,12 @@ private:
     }
     const detail::PosixFile file(fd);
     std::string bytes;
+    struct stat status {};
+    if (::fstat(file.get(), &status) == 0 && status.st_size > 0) {
+        // One allocation: growing by doubling would copy a large log
+        // several times over, each copy into fresh pages.
+        bytes.reserve(static_cast<std::size_t>(status.st_size));
+    }
     char buffer[65536];
     for (;;) {
         const ssize_t count = ::read(file.get(), buffer, sizeof buffer);

@@ -220,6 +220,7 @@ private:
                 }
             });
             std::string bytes;
+            bytes.reserve(static_cast<std::size_t>(m_log_end));  // at most the old log
             append_file_header(bytes);
             for_each_frame(*log, [&](const Frame& frame) { keep(users, frame, bytes); });
             std::filesystem::remove(m_temporary);  // a .tmp left by an earlier crash
