@@ -39,8 +39,10 @@ using history_test::TempDir;
 constexpr ReplaceStep all_steps[] = {ReplaceStep::temporary_written, ReplaceStep::temporary_synced,
                                      ReplaceStep::renamed, ReplaceStep::directory_synced};
 
-// Bytes a text-mode read or write would change: CR LF, NUL, Ctrl-Z.
-const std::string binary_bytes("line\r\nnul\0ctrl-z\x1a end\n", 24);
+// Bytes a text-mode read or write would change: CR LF, NUL, Ctrl-Z. (The
+// literal's own length, NUL included: a hand count read past its end.)
+using namespace std::string_literals;
+const std::string binary_bytes = "line\r\nnul\0ctrl-z\x1a end\n"s;
 
 std::string content_of(const std::string& path) {
     return telechat::history::read_whole_file(path).value();
