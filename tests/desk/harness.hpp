@@ -31,10 +31,9 @@
 #if defined(TELECHAT_TEST_WORLD_ON_FILE)
 #include <telechat/history/file_storage.hpp>
 
+#include "../history/temp_dir.hpp"
+
 #include <atomic>
-#include <filesystem>
-#include <random>
-#include <system_error>
 #endif
 
 #include <algorithm>
@@ -64,19 +63,10 @@ using telechat::UnixMillis;
 /// history_tests builds, a log file of its own, so that the desk's history
 /// tests pass on the file storage too (and on memory everywhere else).
 inline telechat::history::AnyHistoryStorage world_storage() {
-    struct Folder {
-        std::filesystem::path path = std::filesystem::temp_directory_path() /
-                                     ("telechat-worlds-" + std::to_string(std::random_device{}()));
-        Folder() { std::filesystem::create_directory(path); }
-        ~Folder() {
-            std::error_code ignored;
-            std::filesystem::remove_all(path, ignored);
-        }
-    };
-    static const Folder folder;
+    static const history_test::TempDir folder;
     static std::atomic<unsigned> worlds{0};
     telechat::history::FileStorageOptions options;
-    options.path = (folder.path / ("world-" + std::to_string(worlds++) + ".log")).string();
+    options.path = folder.file("world-" + std::to_string(worlds++) + ".log");
     options.sync = telechat::history::SyncPolicy::never;
     return telechat::history::FileStorage(std::move(options));
 }

@@ -159,10 +159,10 @@ public:
     ///        forgotten first, as before the restart).
     /// @param record the record, as a HistoryStorage loads it.
     void restore(const history::HistoryRecord& record) {
-        if (record.kept_by != history::KeptBy::receiver) {
+        if (history::kept_by_sender(record)) {
             restore_into(record.from, record);
         }
-        if (record.kept_by != history::KeptBy::sender && record.to != "*") {
+        if (history::kept_by_receiver(record)) {
             restore_into(record.to, record);
         }
     }

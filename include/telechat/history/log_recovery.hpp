@@ -46,13 +46,6 @@ struct RecoveredLog {
     std::vector<std::string> notices;
 };
 
-/// @brief How many history entries a record makes: 2 if kept by both users.
-/// @param record the record.
-/// @return 1 or 2.
-[[nodiscard]] inline std::size_t entries_of(const HistoryRecord& record) noexcept {
-    return record.kept_by == KeptBy::both && record.to != "*" ? 2U : 1U;
-}
-
 /**
  * @brief Opens the history log at `path` for a restart, creating it if missing.
  *

@@ -212,10 +212,10 @@ private:
             }
             Users users;
             for_each_frame(*log, [&](const Frame& frame) {
-                if (frame.record.kept_by != KeptBy::receiver) {
+                if (kept_by_sender(frame.record)) {
                     ++seen(users, frame.record.from).total;
                 }
-                if (frame.record.kept_by != KeptBy::sender && frame.record.to != "*") {
+                if (kept_by_receiver(frame.record)) {
                     ++seen(users, frame.record.to).total;
                 }
             });
@@ -238,8 +238,8 @@ private:
     // Appends `frame` to `out` as far as retention keeps it.
     void keep(Users& users, const Frame& frame, std::string& out) {
         const HistoryRecord& record = frame.record;
-        const bool by_sender = record.kept_by != KeptBy::receiver;
-        const bool by_receiver = record.kept_by != KeptBy::sender && record.to != "*";
+        const bool by_sender = kept_by_sender(record);
+        const bool by_receiver = kept_by_receiver(record);
         const bool sender_keeps = by_sender && kept_next(users, record.from);
         const bool receiver_keeps = by_receiver && kept_next(users, record.to);
         if (sender_keeps == by_sender && receiver_keeps == by_receiver) {

@@ -37,4 +37,26 @@ struct HistoryRecord {
     KeptBy kept_by = KeptBy::both;
 };
 
+// The one statement of whose histories keep a record; restoring, compacting
+// and counting a log all ask these.
+
+/// @brief Whether the sender's history keeps `record`.
+/// @param record the record. @return false only for KeptBy::receiver.
+[[nodiscard]] constexpr bool kept_by_sender(const HistoryRecord& record) noexcept {
+    return record.kept_by != KeptBy::receiver;
+}
+
+/// @brief Whether the receiver's history keeps `record`: never when `to` is
+///        `*`, a waiting customer's message, which nobody has received yet.
+/// @param record the record. @return false for KeptBy::sender and for `*`.
+[[nodiscard]] constexpr bool kept_by_receiver(const HistoryRecord& record) noexcept {
+    return record.kept_by != KeptBy::sender && record.to != "*";
+}
+
+/// @brief How many history entries a record makes: one per history keeping it.
+/// @param record the record. @return 0, 1 or 2.
+[[nodiscard]] constexpr unsigned entries_of(const HistoryRecord& record) noexcept {
+    return (kept_by_sender(record) ? 1U : 0U) + (kept_by_receiver(record) ? 1U : 0U);
+}
+
 }  // namespace telechat::history
