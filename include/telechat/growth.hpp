@@ -20,12 +20,12 @@
  * reallocates, how many element moves that costs, and how much memory stands
  * empty or is held twice while the elements move.
  *
- * | rule              | capacities from empty          | moves per push | empty, worst | held while
- * growing from n |
- * |-------------------|--------------------------------|----------------|--------------|---------------------------|
- * | growth::Doubling  | 8, 16, 32, 64, 128, ...        | below 2        | 1/2          | 3n slots
- * (n + 2n)         | | growth::HalfAgain | 8, 12, 18, 27, 40, 60, 90, ... | below 3        | 1/3
- * | 2.5n slots (n + 1.5n)     |
+ * | rule              | capacities from empty  | moves/push | empty, worst | held growing |
+ * |-------------------|------------------------|------------|--------------|--------------|
+ * | growth::Doubling  | 8, 16, 32, 64, ...     | below 2    | 1/2          | 3n (n + 2n)  |
+ * | growth::HalfAgain | 8, 12, 18, 27, 40, ... | below 3    | 1/3          | 2.5n         |
+ *
+ * (Held growing: the slots held at once while a full block of n grows.)
  *
  * A growth by g from a full block of c moves c elements, so all the growths
  * so far have moved c + c/g + c/g² + ... < c·g/(g - 1) elements, with more

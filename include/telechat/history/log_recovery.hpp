@@ -49,14 +49,16 @@ struct RecoveredLog {
 /**
  * @brief Opens the history log at `path` for a restart, creating it if missing.
  *
- * | what the file holds                      | what happens                                  |
- * |------------------------------------------|-----------------------------------------------|
- * | nothing, or a cut-short header           | a fresh header is written                     |
- * | good records only                        | nothing                                       |
- * | good records, then a torn last record    | the tail is cut off, and a notice says so     |
- * | a bad record with more data after it     | LogCorrupted, naming the file and the offset; with
- * `repair`, the original is kept aside as `PATH.corrupt-<UTC time>` and the good prefix kept | |
- * not a TeleChat history log, or a newer version | std::runtime_error; the file is not touched |
+ * What the file holds, and what happens:
+ * - nothing, or a cut-short header: a fresh header is written;
+ * - good records only: nothing;
+ * - good records, then a torn last record: the tail is cut off, and a
+ *   notice says so;
+ * - a bad record with more data after it: LogCorrupted, naming the file and
+ *   the offset; with `repair`, the original is kept aside as
+ *   `PATH.corrupt-<UTC time>` and the good prefix is kept;
+ * - not a TeleChat history log, or a newer version: std::runtime_error; the
+ *   file is not touched.
  *
  * A torn tail is what a crash in the middle of an append leaves: cutting it
  * loses only a record whose message was never acknowledged (the reply waits

@@ -67,18 +67,20 @@ protected:
  * class that models this concept, given to the desk (or the server) when
  * it is built; nothing else changes.
  *
- * What each call means:
- * | call            | when the desk makes it               | what the storage promises |
- * |-----------------|--------------------------------------|-------------------------------------------|
- * | `load(sink)`    | once, when the desk is built          | hands over the records kept before a
- * restart, oldest first | | `append(r)`     | for each record, before the message is acknowledged
- * or relayed | true: it will be as durable as the storage says once save() returns; false: it
- * cannot be kept, and the desk refuses the message | | `unsaved()`     | before output leaves the
- * desk         | true while some appended record waits for save() | | `save(live)`    | before any
- * reply written since the last save is sent | appended records are as durable as promised (written,
- * synced per policy); may compact using `live`; throws if it cannot, and then the server stops
- * without sending those replies | | `describe()`    | once, for the server's start line     | where
- * history lives and how it is synced |
+ * What each call means (when the desk makes it: what the storage promises):
+ * - `load(sink)`, once, when the desk is built: hands over the records kept
+ *   before a restart, oldest first.
+ * - `append(r)`, for each record, before the message is acknowledged or
+ *   relayed: true, it will be as durable as the storage says once save()
+ *   returns; false, it cannot be kept, and the desk refuses the message.
+ * - `unsaved()`, before output leaves the desk: true while some appended
+ *   record waits for save().
+ * - `save(live)`, before any reply written since the last save is sent:
+ *   appended records are as durable as promised (written, synced per
+ *   policy); it may compact using `live`; it throws if it cannot, and then
+ *   the server stops without sending those replies.
+ * - `describe()`, once, for the server's start line: where history lives
+ *   and how it is synced.
  *
  * Semantic requirements the compiler cannot check: the records `load`
  * hands over were appended (or written by a compaction) earlier, in their
@@ -92,8 +94,7 @@ protected:
  *       bool append(const HistoryRecord&) { return true; }
  *       bool unsaved() const { return false; }
  *       void save(const LiveHistories&) {}
- *       std::string describe() const { return "history: in memory only, lost when the server
- * stops"; }
+ *       std::string describe() const { return "history: in memory only, ..."; }
  *   };
  * @endcode
  */
