@@ -201,7 +201,8 @@ end
 
 -- A field holding a decimal number, or a text item if it does not fit.
 local function number_part(field, first, last, digits)
-    if #digits <= 9 then return part(field, first, last, tonumber(digits)) end
+    local significant = digits:match("^0*(%d-)$") -- HIST's count may have leading zeros
+    if #significant <= 9 then return part(field, first, last, tonumber(digits)) end
     return part(nil, first, last, nil, "Number too large to show as a field: " .. digits)
 end
 
@@ -315,13 +316,13 @@ local function parse_client_line(line, length, role)
                  text = "not UTF-8 text without control characters: BAD_TEXT" } }
     end
     local args = words_from(line, 1)
-    local command = table.remove(args, 1)
-    local word = command.text:upper()
-    local result = { kind = "command", parts = { part(F.command, command.first, command.last, word) } }
+    local command = table.remove(args, 1) -- the line is not blank: it has a first word
+    local word = command.text:upper()     -- command words are case-insensitive (Syntax)
     if not COMMANDS[word] then
         return { kind = "malformed", parts = {}, problem = { expert = E.malformed,
                  text = "unknown command: BAD_COMMAND" } }
     end
+    local result = { kind = "command", parts = { part(F.command, command.first, command.last, word) } }
     return parse_command[word](line, args, result, command, role)
 end
 
@@ -342,7 +343,7 @@ local function exact_words(line)
     return list
 end
 
-local function parse_ok_reply(line, state)
+local function parse_ok_reply(line)
     local parts = { part(F.reply, 1, 3, "+OK") }
     local result = { kind = "reply", parts = parts }
     if line == "+OK" then return result end
@@ -472,7 +473,7 @@ local function parse_server_line(line, state)
     end
     local first = line:sub(1, 1)
     local result
-    if first == "+" then result = parse_ok_reply(line, state)
+    if first == "+" then result = parse_ok_reply(line)
     elseif first == "-" then result = parse_error_reply(line)
     else result = parse_push(line)
     end
