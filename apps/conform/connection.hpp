@@ -111,8 +111,7 @@ public:
             if (io != Io::ok) {
                 into = m_buffer;
                 if (io == Io::timeout) {
-                    note("-- nothing more within " + std::to_string(m_read_timeout.count()) +
-                         " ms");
+                    note("-- nothing more before the deadline");
                 }
                 return io;
             }
