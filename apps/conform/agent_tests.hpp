@@ -47,8 +47,8 @@ inline void add_list_tests(Registry& r) {
           [](Context& x) {
               Connection& a = x.agent("ag");
               const Body users = x.list(a);
-              expect_lines_any_order(users, {a.name + " AGENT 0/" +
-                                             std::to_string(x.options.capacity)});
+              expect_lines_any_order(users,
+                                     {a.name + " AGENT 0/" + std::to_string(x.options.capacity)});
           });
     r.add("list.every-kind-of-line", "list",
           "LIST shows agents as n/capacity, chatting and waiting customers; no unregistered",
@@ -183,8 +183,7 @@ inline void add_hist_tests(Registry& r) {
               expect_record(h.lines[0], p.customer.name + " " + p.agent.name + " before");
           });
     r.add("hist.retention-limit", "histories",
-          "a history keeps the latest history-limit records, the oldest dropped",
-          [](Context& x) {
+          "a history keeps the latest history-limit records, the oldest dropped", [](Context& x) {
               if (x.options.history_limit > 5000) {
                   skip("needs --history-limit of at most 5000 (it is " +
                        std::to_string(x.options.history_limit) + ")");

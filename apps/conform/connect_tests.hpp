@@ -123,8 +123,7 @@ inline void add_auth_tests(Registry& r) {
               }
           });
     r.add("auth.three-strikes", "limits",
-          "the third wrong key: AUTH_FAILED, QUIT too many failed attempts, close",
-          [](Context& x) {
+          "the third wrong key: AUTH_FAILED, QUIT too many failed attempts, close", [](Context& x) {
               Connection& c = x.connect("c");
               for (int i = 0; i < 3; ++i) {
                   c.send_line("CONNECT AGENT " + x.fresh_name("ag") + " wrong-" + x.token());
@@ -208,15 +207,14 @@ inline void add_name_tests(Registry& r) {
               long_name += std::string(33 - long_name.size(), 'z');
               for (const std::string& name :
                    {long_name, std::string("_a") + x.token(), "." + x.token(), "-" + x.token(),
-                    "a@" + x.token(), "a/" + x.token(), "\xC3\xA9" + x.token(),
-                    "a\t" + x.token(), "a+" + x.token(), "a'" + x.token()}) {
+                    "a@" + x.token(), "a/" + x.token(), "\xC3\xA9" + x.token(), "a\t" + x.token(),
+                    "a+" + x.token(), "a'" + x.token()}) {
                   c.send_line("CONNECT CUSTOMER " + name);
                   c.expect(spec::error_line(ErrorCode::bad_name, spec::bad_name));
               }
           });
     r.add("names.taken-ignoring-case", "syntax",
-          "while a name is connected, no one may take it in any spelling or role",
-          [](Context& x) {
+          "while a name is connected, no one may take it in any spelling or role", [](Context& x) {
               x.require_quiet_desk();
               Connection& holder = x.customer("Mixed");
               holder.line();

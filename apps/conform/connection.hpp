@@ -158,8 +158,8 @@ public:
         std::string got;
         const Io io = next_line(got, Clock::now() + m_read_timeout);
         if (io == Io::ok) {
-            fail("the connection closed by the server", "\"" + telechat::protocol::escaped(got) +
-                                                            "\"");
+            fail("the connection closed by the server",
+                 "\"" + telechat::protocol::escaped(got) + "\"");
         }
         if (io == Io::timeout) {
             fail("the connection closed by the server", nothing_came(io, got) + " (still open)");

@@ -57,13 +57,19 @@ inline void add_bad_text_tests(Registry& r) {
          "\xF0\x8F\xBF\xBF"});
     add("framing.bad-text-surrogates", "UTF-8 surrogates U+D800..U+DFFF are BAD_TEXT",
         {"\xED\xA0\x80", "\xED\xAF\xBF", "\xED\xB0\x80", "\xED\xBF\xBF"});
-    add("framing.bad-text-above-u10ffff", "code points above U+10FFFF and bytes F5..FF are BAD_TEXT",
+    add("framing.bad-text-above-u10ffff",
+        "code points above U+10FFFF and bytes F5..FF are BAD_TEXT",
         {"\xF4\x90\x80\x80", "\xF5\x80\x80\x80", "\xF7\xBF\xBF\xBF", "\xF8\x88\x80\x80\x80", "\xFE",
          "\xFF"});
     add("framing.bad-text-stray-continuation", "continuation bytes without a lead are BAD_TEXT",
-        {"\x80", "a\xBF" "b", "\xC3\xA9\xA9"});
+        {"\x80",
+         "a\xBF"
+         "b",
+         "\xC3\xA9\xA9"});
     add("framing.bad-text-truncated", "a UTF-8 sequence cut short is BAD_TEXT",
-        {"\xC3", "\xE2\x82", "\xF0\x9F\x98", "\xE2\x82 x", "\xC3" "a"});
+        {"\xC3", "\xE2\x82", "\xF0\x9F\x98", "\xE2\x82 x",
+         "\xC3"
+         "a"});
 }
 
 inline void add_boundary_tests(Registry& r) {
@@ -147,8 +153,8 @@ inline void add_framing_tests(Registry& r) {
               c.send("PING crlf\r\n");
               c.expect("+OK PONG crlf");
           });
-    r.add("framing.split-across-packets", "framing",
-          "a line sent in three packets is one line", [](Context& x) {
+    r.add("framing.split-across-packets", "framing", "a line sent in three packets is one line",
+          [](Context& x) {
               Connection& c = x.connect("c");
               c.send("PI");
               Context::sleep(Milliseconds(60));
@@ -166,8 +172,8 @@ inline void add_framing_tests(Registry& r) {
               c.expect("+OK PONG one byte at a time");
               expect_help(c);
           });
-    r.add("framing.pipelined", "replies",
-          "several lines in one packet are all answered, in order", [](Context& x) {
+    r.add("framing.pipelined", "replies", "several lines in one packet are all answered, in order",
+          [](Context& x) {
               Connection& c = x.connect("c");
               c.send("PING 1\nPING 2\r\nHELP\nLIST\nPING 3\n");
               c.expect("+OK PONG 1");
@@ -184,15 +190,16 @@ inline void add_framing_tests(Registry& r) {
               c.send("PING a\tb\t\n");
               c.expect("+OK PONG a\tb\t");
           });
-    r.add("framing.utf8-accepted", "framing",
-          "2-, 3- and 4-byte UTF-8, U+00A0 and U+10FFFF are accepted and echoed exactly",
-          [](Context& x) {
-              Connection& c = x.connect("c");
-              const std::string text =
-                  "h\xC3\xA9llo \xE2\x82\xAC \xF0\x9D\x84\x9E \xC2\xA0 \xEF\xBF\xBF \xF4\x8F\xBF\xBF";
-              c.send("PING " + text + "\n");
-              c.expect("+OK PONG " + text);
-          });
+    r.add(
+        "framing.utf8-accepted", "framing",
+        "2-, 3- and 4-byte UTF-8, U+00A0 and U+10FFFF are accepted and echoed exactly",
+        [](Context& x) {
+            Connection& c = x.connect("c");
+            const std::string text =
+                "h\xC3\xA9llo \xE2\x82\xAC \xF0\x9D\x84\x9E \xC2\xA0 \xEF\xBF\xBF \xF4\x8F\xBF\xBF";
+            c.send("PING " + text + "\n");
+            c.expect("+OK PONG " + text);
+        });
     r.add("framing.bad-text-has-no-effect", "framing",
           "a BAD_TEXT line is not relayed, not stored, does not register", [](Context& x) {
               Pair p = x.pair();

@@ -73,14 +73,14 @@ inline void add_capacity_limit_tests(Registry& r) {
               c.expect("ASSIGNED " + a.name);
           });
     r.add("limits.max-clients", "limits",
-          "past max-clients a connection gets only -ERR SERVER_FULL and is closed",
-          [](Context& x) {
+          "past max-clients a connection gets only -ERR SERVER_FULL and is closed", [](Context& x) {
               if (x.options.max_clients > 200) {
                   skip("needs --max-clients of at most 200 (it is " +
                        std::to_string(x.options.max_clients) + ")");
               }
               x.require_quiet_desk();
-              const std::string refusal = spec::error_line(ErrorCode::server_full, spec::server_full);
+              const std::string refusal =
+                  spec::error_line(ErrorCode::server_full, spec::server_full);
               std::vector<Connection*> accepted;
               for (std::uint64_t i = 0; i <= x.options.max_clients; ++i) {
                   Connection& c = x.connect("c" + std::to_string(i));

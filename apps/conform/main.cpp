@@ -45,9 +45,9 @@ Registry all_tests() {
 // server do not collide with each other or with other people's names.
 std::string run_token() {
     std::random_device device;
-    std::mt19937 generator(device() ^ static_cast<unsigned>(std::chrono::steady_clock::now()
-                                                                  .time_since_epoch()
-                                                                  .count()));
+    std::mt19937 generator(
+        device() ^
+        static_cast<unsigned>(std::chrono::steady_clock::now().time_since_epoch().count()));
     static constexpr char alphabet[] = "abcdefghijkmnpqrstuvwxyz23456789";
     std::uniform_int_distribution<std::size_t> pick(0, sizeof alphabet - 2);
     std::string token;

@@ -44,9 +44,8 @@ inline std::optional<std::string> probe(const Options& options, const std::strin
     }
     const auto [io, answer] = received();
     if (io != Io::ok || answer != "+OK PONG conform-probe\r\n") {
-        const std::string got =
-            answer.empty() ? std::string("nothing (") + describe(io) + ")"
-                           : "\"" + telechat::protocol::escaped(answer) + "\"";
+        const std::string got = answer.empty() ? std::string("nothing (") + describe(io) + ")"
+                                               : "\"" + telechat::protocol::escaped(answer) + "\"";
         return target + " does not speak 3MCP: sent \"" + ping + "\", received " + got;
     }
     const std::string name = "probe-" + token;

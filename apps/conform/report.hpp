@@ -25,7 +25,8 @@ struct Result {
 
 /// The failure's text: what was expected, what came, and the exchange.
 inline std::string failure_text(const Failure& failure, const Transcript& exchange) {
-    std::string text = "    expected: " + failure.expected + "\n    got:      " + failure.got + "\n";
+    std::string text =
+        "    expected: " + failure.expected + "\n    got:      " + failure.got + "\n";
     text += "    exchange (C: sent by the kit, S: sent by the server; bytes escaped):\n";
     for (const std::string& line : exchange) {
         text += "      " + line + "\n";
@@ -38,7 +39,7 @@ inline std::string failure_text(const Failure& failure, const Transcript& exchan
 inline void print_result(const Result& result, bool verbose) {
     const char* word = result.verdict == Result::Verdict::pass   ? "PASS"
                        : result.verdict == Result::Verdict::fail ? "FAIL"
-                                                                  : "SKIP";
+                                                                 : "SKIP";
     std::printf("%s %s  %s", word, result.name.c_str(), result.section.c_str());
     if (result.verdict == Result::Verdict::skip) {
         std::printf("  %s", result.reason.c_str());
@@ -77,9 +78,8 @@ inline std::string xml_escaped(std::string_view text) {
                 out += "&apos;";
                 break;
             default:
-                out.push_back(static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t'
-                                  ? '?'
-                                  : c);
+                out.push_back(static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t' ? '?'
+                                                                                             : c);
         }
     }
     return out;
@@ -102,8 +102,8 @@ inline bool write_junit(const std::string& path, const std::vector<Result>& resu
         << failures << "\" errors=\"0\" skipped=\"" << skipped << "\" time=\"" << number(seconds)
         << "\">\n";
     out << "  <testsuite name=\"3MCP conformance of " << xml_escaped(target) << "\" tests=\""
-        << results.size() << "\" failures=\"" << failures << "\" errors=\"0\" skipped=\""
-        << skipped << "\" time=\"" << number(seconds) << "\">\n";
+        << results.size() << "\" failures=\"" << failures << "\" errors=\"0\" skipped=\"" << skipped
+        << "\" time=\"" << number(seconds) << "\">\n";
     for (const Result& result : results) {
         const std::string area = result.name.substr(0, result.name.find('.'));
         out << "    <testcase classname=\"3mcp." << xml_escaped(area) << "\" name=\""

@@ -16,7 +16,8 @@ namespace conform {
 /// The bound of a whole run: ten minutes, more when many reads may each take
 /// the whole read timeout, plus the timeout tests' waits with --slow.
 inline Milliseconds run_bound(const Options& options, std::size_t test_count) {
-    double seconds = std::max(600.0, 6.0 * options.timeout_seconds * static_cast<double>(test_count));
+    double seconds =
+        std::max(600.0, 6.0 * options.timeout_seconds * static_cast<double>(test_count));
     if (options.slow) {
         seconds += 8 * (options.register_timeout_seconds + options.idle_timeout_seconds) + 60;
     }

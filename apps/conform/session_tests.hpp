@@ -65,8 +65,8 @@ inline void add_state_tests(Registry& r) {
                   a.expect(spec::error_line(ErrorCode::already_connected, spec::already_connected));
               }
           });
-    r.add("state.registered-ping-help", "commands",
-          "PING and HELP work for customers and agents", [](Context& x) {
+    r.add("state.registered-ping-help", "commands", "PING and HELP work for customers and agents",
+          [](Context& x) {
               x.require_quiet_desk();
               Connection& c = x.waiting("cu", 1);
               c.send("PING c\nHELP\n");

@@ -37,7 +37,8 @@ inline constexpr std::string_view wrong_key = "wrong agent key";
 inline constexpr std::string_view name_taken = "that name is in use";
 inline constexpr std::string_view customer_msg_usage = "usage: MSG <text>";
 inline constexpr std::string_view agent_msg_usage = "usage: MSG <customer> <text>";
-inline constexpr std::string_view backlog_full = "too many messages while waiting; wait for an agent";
+inline constexpr std::string_view backlog_full =
+    "too many messages while waiting; wait for an agent";
 inline constexpr std::string_view nobody_connected = "nobody of that name is connected";
 inline constexpr std::string_view not_your_customer = "that user is not your customer";
 inline constexpr std::string_view list_usage = "usage: LIST";

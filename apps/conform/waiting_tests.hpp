@@ -48,8 +48,7 @@ inline void add_position_tests(Registry& r) {
               }
           });
     r.add("waiting.queued-once-per-event", "positions",
-          "when a customer ahead leaves, each one behind gets exactly one QUEUED",
-          [](Context& x) {
+          "when a customer ahead leaves, each one behind gets exactly one QUEUED", [](Context& x) {
               x.require_quiet_desk();
               Connection& c1 = x.waiting("cu", 1);
               Connection& c2 = x.waiting("cu", 2);
@@ -116,8 +115,7 @@ inline void add_assignment_tests(Registry& r) {
               a2.barrier();
           });
     r.add("assign.end-does-not-reset-tie", "assignment",
-          "an ended conversation does not make an agent's last assignment older",
-          [](Context& x) {
+          "an ended conversation does not make an agent's last assignment older", [](Context& x) {
               Connection& a1 = x.agent("ag");
               Connection& a2 = x.agent("bg");
               Connection& c1 = x.customer("cu");
