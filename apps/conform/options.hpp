@@ -101,7 +101,7 @@ inline std::optional<double> seconds(std::string_view text) {
             if (digit < '0' || digit > '9') {
                 return std::nullopt;
             }
-            value += scale * (digit - '0');
+            value += scale * static_cast<double>(digit - '0');
             scale /= 10;
         }
     }
