@@ -67,6 +67,16 @@ if(TARGET telechat-server AND CMAKE_CROSSCOMPILING_EMULATOR)
                          PROPERTIES TIMEOUT 120)
 endif()
 
+# telechat-conform.exe against telechat-server.exe, every model.
+if(TARGET telechat-conform AND TARGET telechat-server AND CMAKE_CROSSCOMPILING_EMULATOR)
+    add_test(NAME "conform: telechat-conform.exe passes against telechat-server.exe, every model"
+             COMMAND ${TELECHAT_BASH} ${CMAKE_CURRENT_SOURCE_DIR}/windows_conform.sh
+                     ${CMAKE_CROSSCOMPILING_EMULATOR} $<TARGET_FILE:telechat-server>
+                     $<TARGET_FILE:telechat-conform>)
+    set_tests_properties("conform: telechat-conform.exe passes against telechat-server.exe, every model"
+                         PROPERTIES TIMEOUT 300)
+endif()
+
 # telechat-client.exe in script mode against telechat-server.exe.
 if(TARGET telechat-client AND TARGET telechat-server AND CMAKE_CROSSCOMPILING_EMULATOR)
     add_test(NAME "client app: telechat-client.exe scripts chat as on Linux, with its exit codes"
