@@ -13,10 +13,18 @@ namespace mutants {
 class Link {
 public:
     /// @brief Queues bytes for the server.
-    void to_server(std::string_view bytes) { m_to_server.append(bytes); }
+    void to_server(std::string_view bytes) {
+        if (!m_close) {
+            m_to_server.append(bytes);
+        }
+    }
 
     /// @brief Queues bytes for the client.
-    void to_client(std::string_view bytes) { m_to_client.append(bytes); }
+    void to_client(std::string_view bytes) {
+        if (!m_close) {
+            m_to_client.append(bytes);
+        }
+    }
 
     /// @brief Half-closes toward the server once what is queued for it is written.
     void end_to_server() { m_end_to_server = true; }
@@ -25,7 +33,7 @@ public:
     void end_to_client() { m_end_to_client = true; }
 
     /// @brief Closes the whole connection once what is queued for the client
-    ///        is written; nothing more is read from either side.
+    ///        is written; nothing more is queued either way after this.
     void close() { m_close = true; }
 
     /// @brief Bytes waiting for the server; the relay drains them.

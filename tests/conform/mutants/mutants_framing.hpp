@@ -101,12 +101,14 @@ inline auto resize_line_of(std::size_t extra_over_limit, bool grow) {
 inline std::vector<Mutant> framing_mutants() {
     return {
         {"lf-refused", "protocol_framing", "framing.lf-ending",
-         "a line ended by LF alone is not read as a command (only CRLF is)",
-         on_lines({.client_line =
-                       [](Link& link, Talk&, std::string_view line) {
-                           link.to_server(line.ends_with("\r\n") ? std::string(line)
-                                                                 : "X" + std::string(line));
-                       }})},
+         "a line ended by LF alone is not read as a command (only CRLF is), after the first "
+         "connection",
+         after_first_connection(on_lines({.client_line =
+                                              [](Link& link, Talk&, std::string_view line) {
+                                                  link.to_server(line.ends_with("\r\n")
+                                                                     ? std::string(line)
+                                                                     : "X" + std::string(line));
+                                              }}))},
         {"crlf-cr-kept", "protocol_framing", "framing.crlf-ending",
          "the CR of a CRLF ending is kept in the line (then it is a control: BAD_TEXT)",
          on_lines({.client_line =

@@ -59,6 +59,18 @@ struct Mutant {
     std::function<std::unique_ptr<Mutation>()> make;  ///< one per connection
 };
 
+/// @brief A mutant's factory whose first connection is left unmutated: a
+///        server that goes wrong only after its first client. For rules so
+///        basic that the kit checks them in its probe before any test (the
+///        probe is the first connection), where breaking them on every
+///        connection stops the kit with exit status 2 before the test runs.
+inline std::function<std::unique_ptr<Mutation>()> after_first_connection(
+    std::function<std::unique_ptr<Mutation>()> make) {
+    return [make, connections = std::make_shared<int>(0)] {
+        return (*connections)++ == 0 ? std::make_unique<Mutation>() : make();
+    };
+}
+
 /// @brief The bytes of `line` before its LF or CRLF.
 inline std::string_view body_of(std::string_view line) {
     if (line.ends_with('\n')) {

@@ -41,8 +41,12 @@ public:
     /// @brief A line the client sent, its ending included.
     void client_line(std::string_view line) {
         const std::string_view text = body_of(line);
-        if (m_closed || line.size() > m_max_line || telechat::detail::only_spaces(text)) {
-            return;  // answered by nothing, or (too long) answered already
+        if (line.size() > m_max_line || telechat::detail::only_spaces(text)) {
+            return;  // answered already (too long), or by nothing (blank)
+        }
+        if (m_closed) {
+            m_ignored.emplace_back(text);  // behind QUIT: the server reads no more
+            return;
         }
         m_waiting.emplace_back(text);
         const auto split = telechat::protocol::split_command(text);
@@ -72,6 +76,13 @@ public:
         }
         learn(heard);
         return heard;
+    }
+
+    /// @brief Client lines with no reply yet, and those behind a QUIT, in order.
+    [[nodiscard]] std::vector<std::string> unanswered() const {
+        std::vector<std::string> lines = m_waiting;
+        lines.insert(lines.end(), m_ignored.begin(), m_ignored.end());
+        return lines;
     }
 
     [[nodiscard]] bool registered() const { return !m_name.empty(); }
@@ -104,6 +115,7 @@ private:
     std::size_t m_max_line;
     std::vector<std::string> m_waiting;  // client lines not answered yet, oldest first
     bool m_closed = false;               // QUIT sent: the server reads nothing more
+    std::vector<std::string> m_ignored;  // lines sent behind the QUIT
     bool m_in_body = false;
     std::string m_body_command;
     std::string m_name;
