@@ -9,7 +9,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -122,7 +124,25 @@ inline std::vector<Mutant> command_mutants() {
          })},
         {"key-missing-before-name", "protocol_cmd_connect", "connect.error-order-name-before-key",
          "CONNECT AGENT with neither name nor key says the key is missing",
-         error_becomes("BAD_ARGS a name is missing", "-ERR BAD_ARGS an agent key is missing")},
+         reply_rewrite([](const Heard& heard, const Talk&) -> std::optional<std::string> {
+             if (heard.line == "-ERR BAD_ARGS a name is missing") {
+                 return std::string("-ERR BAD_ARGS an agent key is missing");
+             }
+             return std::nullopt;
+         })},
+        {"name-held-after-quit", "protocol_leaving", "names.freed-on-leaving",
+         "a name stays taken after its user quit",
+         reply_rewrite([gone = std::make_shared<std::set<std::string>>()](
+                           const Heard& heard, const Talk& talk) -> std::optional<std::string> {
+             if (heard.command_kind() == CommandKind::quit && talk.registered()) {
+                 gone->insert(upper_case(talk.name()));
+             }
+             if (heard.line.starts_with("+OK welcome ") &&
+                 gone->contains(upper_case(heard.line.substr(12)))) {
+                 return std::string("-ERR NAME_TAKEN that name is in use");
+             }
+             return std::nullopt;
+         })},
         {"bad-name-agent-auth-failed", "protocol_cmd_connect",
          "connect.error-order-name-rules-before-key",
          "CONNECT AGENT with a bad name and a wrong key is AUTH_FAILED: the key before the name",

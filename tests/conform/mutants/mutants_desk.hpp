@@ -156,23 +156,25 @@ inline std::vector<Mutant> desk_mutants() {
                           out.insert(out.end(), body.begin(), body.end());
                           return out;
                       })},
-        {"list-load-wrong", "protocol_cmd_list", "list.every-kind-of-line",
-         "LIST shows an agent's load as <capacity>/<capacity>",
-         body_rewrite(CommandKind::list,
-                      [](std::string header, std::vector<std::string> body, const std::string&) {
-                          std::vector<std::string> out{std::move(header)};
-                          for (std::string& line : body) {
-                              const std::size_t slash = line.rfind('/');
-                              const std::size_t space = line.rfind(' ', slash);
-                              if (line.find(" AGENT ") != std::string::npos &&
-                                  slash != std::string::npos) {
-                                  line = line.substr(0, space + 1) + line.substr(slash + 1) +
-                                         line.substr(slash);
-                              }
-                              out.push_back(line);
-                          }
-                          return out;
-                      })},
+        {"list-load-wrong", "protocol_cmd_list", "list.every-kind-of-line,list.alone",
+         "LIST shows an agent's free places instead of its active conversations",
+         body_rewrite(
+             CommandKind::list,
+             [](std::string header, std::vector<std::string> body, const std::string&) {
+                 std::vector<std::string> out{std::move(header)};
+                 for (std::string& line : body) {
+                     const std::size_t slash = line.rfind('/');
+                     const std::size_t space = line.rfind(' ', slash);
+                     if (line.find(" AGENT ") != std::string::npos && slash != std::string::npos) {
+                         const std::string capacity = line.substr(slash + 1);
+                         const std::string active = line.substr(space + 1, slash - space - 1);
+                         const std::uint64_t free = std::stoull(capacity) - std::stoull(active);
+                         line = line.substr(0, space + 1) + std::to_string(free) + "/" + capacity;
+                     }
+                     out.push_back(line);
+                 }
+                 return out;
+             })},
         {"list-arguments-ignored", "protocol_cmd_list", "list.arguments-refused",
          "LIST ignores the words after it", client_rewrite([](std::string_view body) {
              return command_of(body) == CommandKind::list ? std::string("LIST") : std::string(body);
