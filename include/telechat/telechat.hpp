@@ -65,6 +65,7 @@
 #include "protocol/command.hpp"
 #include "protocol/command_writer.hpp"
 #include "protocol/error_code.hpp"
+#include "protocol/escaping.hpp"
 #include "protocol/framer.hpp"
 #include "protocol/server_lines.hpp"
 #include "protocol/text.hpp"
