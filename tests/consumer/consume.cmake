@@ -37,7 +37,7 @@ elseif(MODE STREQUAL "package")
     # Exactly the README's sequence, with a binary directory and an install
     # prefix of this test's own:
     #   cmake -S . -B build/install -DTELECHAT_BUILD_TESTS=OFF -DTELECHAT_BUILD_BENCH=OFF -DTELECHAT_BUILD_DOCS=OFF
-    #   cmake --build build/install
+    #   cmake --build build/install --parallel
     #   cmake --install build/install --prefix "$HOME/.local"
     #   # then, in your own project:
     #   cmake -S . -B build -DCMAKE_PREFIX_PATH="$HOME/.local"
@@ -47,7 +47,7 @@ elseif(MODE STREQUAL "package")
     file(REMOVE_RECURSE "${telechat_build}" "${prefix}")
     run(${CMAKE_COMMAND} -S . -B "${telechat_build}" -DTELECHAT_BUILD_TESTS=OFF -DTELECHAT_BUILD_BENCH=OFF
         -DTELECHAT_BUILD_DOCS=OFF IN "${TELECHAT_SOURCE}")
-    run(${CMAKE_COMMAND} --build "${telechat_build}" IN "${TELECHAT_SOURCE}")
+    run(${CMAKE_COMMAND} --build "${telechat_build}" --parallel IN "${TELECHAT_SOURCE}")
     run(${CMAKE_COMMAND} --install "${telechat_build}" --prefix "${prefix}" IN "${TELECHAT_SOURCE}")
     if(NOT EXISTS "${prefix}/bin/telechat-server" OR NOT EXISTS "${prefix}/bin/telechat-client")
         message(FATAL_ERROR "cmake --install did not install telechat-server and telechat-client")
