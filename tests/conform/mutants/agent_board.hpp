@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "shared.hpp"
@@ -68,18 +69,18 @@ public:
 
     /// @brief The agent `customer` goes to in the broken desk, where the
     ///        server chose `server_choice`. Each assignment is seen twice,
-    ///        on the customer's connection and on the chosen agent's; the
+    ///        on the customer's connection and on `server_choice`'s; the
     ///        first sighting decides (and posts ASSIGNED to the broken
     ///        desk's agent if that is another), the second gets the same.
     std::string route(const std::string& customer, const std::string& server_choice) {
         const auto seen = m_undelivered.find(customer);
         if (seen != m_undelivered.end() && seen->second.server_choice == server_choice) {
-            const std::string chosen = seen->second.chosen;
+            std::string chosen = std::move(seen->second.chosen);
             m_undelivered.erase(seen);
             return chosen;
         }
         Agent* agent = choose();
-        const std::string chosen = agent != nullptr ? agent->name : server_choice;
+        std::string chosen = agent != nullptr ? agent->name : server_choice;
         if (agent != nullptr) {
             ++agent->active;
             agent->last_assigned = ++m_clock;
