@@ -7,9 +7,11 @@
 #include <vector>
 
 #include "lines.hpp"
+#include "mutants_across.hpp"
 #include "mutants_commands.hpp"
 #include "mutants_desk.hpp"
 #include "mutants_framing.hpp"
+#include "mutants_limits.hpp"
 #include "mutants_syntax.hpp"
 #include "mutation.hpp"
 
@@ -20,7 +22,8 @@ inline constexpr std::string_view self_check_section = "self-check";
 
 inline std::vector<Mutant> catalogue() {
     std::vector<Mutant> all;
-    for (auto table : {framing_mutants(), syntax_mutants(), command_mutants(), desk_mutants()}) {
+    for (auto table : {framing_mutants(), syntax_mutants(), command_mutants(), desk_mutants(),
+                       across_mutants(), limits_mutants()}) {
         all.insert(all.end(), table.begin(), table.end());
     }
     all.push_back({"harmless", self_check_section, "framing.lf-ending,framing.crlf-ending",

@@ -46,10 +46,12 @@ using mutants::Milliseconds;
 
 const std::string agent_key = "mutant-key";
 
-/// One telechat-server and the options that tell the kit how it is configured.
+/// One telechat-server and the options that tell the kit and the proxy how
+/// it is configured.
 struct Desk {
     std::vector<std::string> server_options;
     std::vector<std::string> kit_options;
+    std::vector<std::string> proxy_options{};
     std::unique_ptr<Child> server{};
     std::uint16_t port = 0;
 
@@ -71,13 +73,16 @@ Desk main_desk() {
             {"--max-clients", "60", "--history-limit", "20"}};
 }
 
-/// The timeout tests (only they run here): short timeouts, and --slow.
+/// The timeout tests (only they run here): short timeouts, and --slow. The
+/// proxy is told the registration timeout too (registration-timer-kept).
 Desk timeout_desk() {
-    const std::vector<std::string> limits{"--max-clients",      "60", "--history-limit", "20",
-                                          "--register-timeout", "1",  "--idle-timeout",  "1.5"};
+    const std::string register_timeout = "1";
+    const std::vector<std::string> limits{
+        "--max-clients",  "60", "--history-limit", "20", "--register-timeout", register_timeout,
+        "--idle-timeout", "1.5"};
     std::vector<std::string> kit = limits;
     kit.emplace_back("--slow");
-    return {limits, kit};
+    return {limits, kit, {"--register-timeout", register_timeout}};
 }
 
 bool is_timeout_test(const std::string& glob) {
@@ -93,8 +98,11 @@ struct KitRun {
 /// Runs the kit through a proxy with `mutant` in front of `desk`, `only` the globs given.
 KitRun run_kit(const Desk& desk, const std::string& mutant, const std::string& only,
                const std::string& read_timeout) {
-    Child proxy(TELECHAT_MUTANT_PROXY_PATH,
-                {"--upstream", "127.0.0.1:" + std::to_string(desk.port), "--mutant", mutant});
+    std::vector<std::string> proxy_arguments{"--upstream", "127.0.0.1:" + std::to_string(desk.port),
+                                             "--mutant", mutant};
+    proxy_arguments.insert(proxy_arguments.end(), desk.proxy_options.begin(),
+                           desk.proxy_options.end());
+    Child proxy(TELECHAT_MUTANT_PROXY_PATH, proxy_arguments);
     const std::uint16_t port = proxy.wait_listening(Milliseconds(5000));
     if (port == 0) {
         return {"the proxy did not start: " + proxy.output(), -1};

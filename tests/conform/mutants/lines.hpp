@@ -9,12 +9,13 @@
 // Hooks left empty forward unchanged. Client bytes are forwarded as read
 // unless there is a client_line hook (then whole lines go, each after its
 // LF). A lambda's captured state is per connection: each connection gets a
-// copy of the hooks.
+// copy of the hooks (state shared by all connections: shared.hpp).
 #pragma once
 
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -38,6 +39,11 @@ struct LineHooks {
     std::function<void(Link&, Talk&, const Heard& heard, std::string_view line)> server_line{};
     std::function<void(Link&, Talk&)> client_ended{};
     std::function<void(Link&, Talk&)> server_ended{};
+    /// The connection is closed, however it ended (Mutation::gone).
+    std::function<void(Talk&)> gone{};
+    /// Every turn of the relay (Mutation::tick): returns when to be called
+    /// again at the latest, nullopt for no particular time.
+    std::function<std::optional<Clock::time_point>(Link&, Talk&, Clock::time_point now)> tick{};
 };
 
 class LineMutation : public Mutation {
@@ -87,6 +93,16 @@ public:
         } else {
             link.end_to_client();
         }
+    }
+
+    void gone() override {
+        if (m_hooks.gone) {
+            m_hooks.gone(m_talk);
+        }
+    }
+
+    std::optional<Clock::time_point> tick(Link& link, Clock::time_point now) override {
+        return m_hooks.tick ? m_hooks.tick(link, m_talk, now) : std::nullopt;
     }
 
 private:

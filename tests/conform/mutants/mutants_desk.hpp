@@ -1,6 +1,8 @@
 // Mutants that break docs/protocol.md's desk rules: MSG, LIST, HIST and END
 // (protocol_cmd_*), the waiting line and positions (protocol_assignment,
-// protocol_positions), leaving (protocol_leaving), histories and limits.
+// protocol_positions), leaving (protocol_leaving) and histories. Limits are
+// in mutants_limits.hpp, rules about several connections in
+// mutants_across.hpp.
 #pragma once
 
 #include <telechat/protocol/command.hpp>
@@ -301,39 +303,6 @@ inline std::vector<Mutant> desk_mutants() {
         {"no-left", "protocol_leaving",
          "leaving.customer-quit-left,leaving.customer-disconnect-left",
          "an agent is not told that its customer left", drop_pushes("LEFT ")},
-        {"backlog-unlimited", "protocol_limits", "limits.waiting-backlog",
-         "a waiting customer's 1001st message is acknowledged instead of refused",
-         error_becomes("SERVER_FULL too many messages", "+OK message received")},
-        {"server-full-silent", "protocol_limits", "limits.max-clients",
-         "a connection past the limit is closed without -ERR SERVER_FULL",
-         on_lines({.server_line =
-                       [](Link& link, Talk&, const Heard& heard, std::string_view line) {
-                           if (!heard.line.starts_with("-ERR SERVER_FULL the server is full")) {
-                               link.to_client(line);
-                           }
-                       }})},
-        {"no-registration-timeout", "protocol_limits", "timeout.registration",
-         "an unregistered connection is never timed out (QUIT registration timeout held back, the "
-         "connection kept)",
-         on_lines({.server_line =
-                       [](Link& link, Talk&, const Heard& heard, std::string_view line) {
-                           if (heard.line != "QUIT registration timeout") {
-                               link.to_client(line);
-                           }
-                       },
-                   .server_ended =
-                       [](Link&, Talk& talk) {
-                           (void)talk;  // the server's close is not passed on
-                       }})},
-        {"no-idle-timeout", "protocol_limits", "timeout.idle",
-         "a silent user is never timed out (QUIT idle timeout held back, the connection kept)",
-         on_lines({.server_line =
-                       [](Link& link, Talk&, const Heard& heard, std::string_view line) {
-                           if (heard.line != "QUIT idle timeout") {
-                               link.to_client(line);
-                           }
-                       },
-                   .server_ended = [](Link&, Talk&) {}})},
     };
 }
 

@@ -5,16 +5,22 @@
 //
 // A mutation object lives as long as its connection, one per connection, so
 // what it remembers (a count, the last position told) is that connection's.
+// What all connections of one proxy run share is in shared.hpp; acting at a
+// time rather than on bytes is tick().
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include "link.hpp"
 
 namespace mutants {
+
+using Clock = std::chrono::steady_clock;
 
 /// @brief How the relay cuts a stream before handing it to a hook.
 enum class Cut {
@@ -47,6 +53,19 @@ public:
     virtual void client_ended(Link& link) { link.end_to_server(); }
     /// @brief The server closed its sending side (after its last piece).
     virtual void server_ended(Link& link) { link.end_to_client(); }
+    /// @brief The connection is closed, both ways, however it ended (a
+    ///        reset calls no *_ended hook): nothing can be sent any more.
+    virtual void gone() {}
+
+    /// @brief Called on every turn of the relay's loop, after every
+    ///        connection's bytes of that turn were handed to their hooks, so
+    ///        a mutation can act at a time (a timer) or on what another
+    ///        connection left for it (shared.hpp).
+    /// @return the time by which it must be called again; nullopt: only
+    ///         when bytes come (the relay still turns every 100 ms at most).
+    virtual std::optional<Clock::time_point> tick(Link& /*link*/, Clock::time_point /*now*/) {
+        return std::nullopt;
+    }
 };
 
 /// @brief One entry of a mutant table: a name, the rule it breaks, and the

@@ -3,7 +3,12 @@
 // conformance kit can be shown to catch it. Test-only, Linux-only.
 //
 //     telechat-mutant-proxy --upstream 127.0.0.1:PORT [--mutant NAME] [--max-line N]
+//                           [--register-timeout SECONDS]
 //     telechat-mutant-proxy --list
+//
+// --max-line and --register-timeout tell the proxy how the server is
+// configured (defaults: the server's, 1024 and 30), for the mutants that
+// depend on it.
 //
 // It prints "listening on 127.0.0.1:PORT" once ready and relays until
 // SIGTERM or SIGINT (or until its parent dies: it must never outlive the
@@ -14,6 +19,7 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -35,7 +41,8 @@ extern "C" void request_stop(int /*signal*/) {
 [[noreturn]] void usage(const std::string& problem) {
     std::fprintf(stderr,
                  "telechat-mutant-proxy: %s\nusage: telechat-mutant-proxy --upstream "
-                 "127.0.0.1:PORT [--mutant NAME] [--max-line N] | --list\n",
+                 "127.0.0.1:PORT [--mutant NAME] [--max-line N] [--register-timeout "
+                 "SECONDS] | --list\n",
                  problem.c_str());
     std::exit(2);
 }
@@ -52,6 +59,22 @@ sockaddr_in parse_upstream(const std::string& text) {
     }
     address.sin_port = htons(static_cast<std::uint16_t>(std::stoul(port)));
     return address;
+}
+
+// A positive number of seconds, as the server's --register-timeout takes it.
+mutants::Clock::duration seconds_of(const std::string& text) {
+    std::size_t used = 0;
+    double seconds = 0;
+    try {
+        seconds = std::stod(text, &used);
+    } catch (const std::exception&) {
+        used = 0;
+    }
+    if (used != text.size() || !(seconds > 0 && seconds < 86400)) {
+        usage("--register-timeout: '" + text + "' is not a number of seconds");
+    }
+    return std::chrono::duration_cast<mutants::Clock::duration>(
+        std::chrono::duration<double>(seconds));
 }
 
 mutants::Mutant find_mutant(std::string_view name) {
@@ -98,6 +121,8 @@ int main(int argc, char** argv) {
                    value.find_first_not_of("0123456789") == std::string::npos && !value.empty() &&
                    value.size() < 10) {
             mutants::max_line_setting() = std::stoul(value);
+        } else if (option == "--register-timeout") {
+            mutants::register_timeout_setting() = seconds_of(value);
         } else {
             usage("unknown option or bad value: " + option + " " + value);
         }

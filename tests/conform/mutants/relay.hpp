@@ -6,7 +6,10 @@
 // before it, a reset is passed on as a reset, and a full close as a close.
 //
 // One thread, one poll() loop, non-blocking sockets; run() returns when its
-// stop flag is raised (the proxy's SIGTERM handler raises it).
+// stop flag is raised (the proxy's SIGTERM handler raises it). Each turn
+// hands every connection's new bytes to its mutation, then ticks every
+// mutation (Mutation::tick) and writes; the poll waits no longer than the
+// earliest time a mutation asked to be ticked at.
 #pragma once
 
 #include <arpa/inet.h>
@@ -17,12 +20,15 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <cerrno>
+#include <chrono>
 #include <csignal>
 #include <cstdint>
 #include <functional>
+#include <iterator>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -70,6 +76,7 @@ public:
 
     /// @brief Relays until `stop` is raised (checked every 100 ms at most).
     void run(const volatile std::sig_atomic_t& stop) {
+        Clock::time_point next_tick = Clock::now();
         while (stop == 0) {
             std::vector<pollfd> fds{{m_listener, POLLIN, 0}};
             for (Pair& pair : m_pairs) {
@@ -78,12 +85,13 @@ public:
                 fds.push_back(
                     {pair.server, events(pair.server_read_done, pair.link.pending_to_server()), 0});
             }
-            ::poll(fds.data(), static_cast<nfds_t>(fds.size()), 100);
+            ::poll(fds.data(), static_cast<nfds_t>(fds.size()), poll_timeout(next_tick));
             std::size_t index = 1;
-            for (auto it = m_pairs.begin(); it != m_pairs.end(); index += 2) {
-                const bool open = step(*it, fds[index].revents, fds[index + 1].revents);
-                it = open ? std::next(it) : m_pairs.erase(it);
+            for (Pair& pair : m_pairs) {
+                step(pair, fds[index].revents, fds[index + 1].revents);
+                index += 2;
             }
+            next_tick = tick_and_flush();
             if (fds[0].revents != 0) {
                 accept_clients();
             }
@@ -138,22 +146,44 @@ private:
         }
     }
 
-    // Reads, hands the bytes to the mutation, writes what it queued and acts
-    // on its requests. @return false once the pair is closed.
-    bool step(Pair& pair, short client_events, short server_events) {
+    // Milliseconds until `next_tick`, rounded up, from 0 to 100.
+    static int poll_timeout(Clock::time_point next_tick) {
+        const auto wait =
+            std::chrono::ceil<std::chrono::milliseconds>(next_tick - Clock::now()).count();
+        return static_cast<int>(std::clamp<decltype(wait)>(wait, 0, 100));
+    }
+
+    // Reads and hands the bytes to the mutation; a reset closes the pair.
+    void step(Pair& pair, short client_events, short server_events) {
         if (readable(client_events) && !pair.client_read_done) {
-            const Read read = read_side(pair, pair.client, pair.client_partial, true);
-            if (read == Read::reset) {
-                return close_pair(pair, true);  // a reset is passed on as a reset
+            if (read_side(pair, pair.client, pair.client_partial, true) == Read::reset) {
+                close_pair(pair, true);  // a reset is passed on as a reset
+                return;
             }
         }
         if (readable(server_events) && !pair.server_read_done) {
-            const Read read = read_side(pair, pair.server, pair.server_partial, false);
-            if (read == Read::reset) {
-                return close_pair(pair, true);
+            if (read_side(pair, pair.server, pair.server_partial, false) == Read::reset) {
+                close_pair(pair, true);
             }
         }
-        return flush(pair);
+    }
+
+    // Only once every connection's bytes were handed over: what one
+    // connection's hooks left for another is then written in the same turn.
+    // @return the earliest time a mutation asked to be ticked at.
+    Clock::time_point tick_and_flush() {
+        const Clock::time_point now = Clock::now();
+        Clock::time_point next = now + std::chrono::milliseconds(100);
+        for (auto it = m_pairs.begin(); it != m_pairs.end();) {
+            Pair& pair = *it;
+            const bool closed = pair.client < 0;
+            const auto wanted = closed ? std::nullopt : pair.mutation->tick(pair.link, now);
+            if (wanted) {
+                next = std::min(next, *wanted);
+            }
+            it = !closed && flush(pair) ? std::next(it) : m_pairs.erase(it);
+        }
+        return next;
     }
 
     static bool readable(short events) { return (events & (POLLIN | POLLHUP | POLLERR)) != 0; }
@@ -253,6 +283,9 @@ private:
 
     // Closes both sides; with `with_reset`, with an RST. @return false.
     static bool close_pair(Pair& pair, bool with_reset) {
+        if (pair.client >= 0 && pair.mutation) {
+            pair.mutation->gone();
+        }
         for (const int fd : {pair.client, pair.server}) {
             if (fd >= 0 && with_reset) {
                 reset(fd);

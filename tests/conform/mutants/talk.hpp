@@ -36,7 +36,7 @@ class Talk {
 public:
     /// @param max_line the server's line limit: a longer line is answered
     ///        TOO_LONG before its end, so it waits for no reply of its own here.
-    explicit Talk(std::size_t max_line) : m_max_line(max_line) {}
+    explicit Talk(std::size_t max_line) : m_max_line(max_line), m_accepted(Clock::now()) {}
 
     /// @brief A line the client sent, its ending included.
     void client_line(std::string_view line) {
@@ -88,6 +88,10 @@ public:
     [[nodiscard]] bool registered() const { return !m_name.empty(); }
     [[nodiscard]] bool is_agent() const { return m_agent; }
     [[nodiscard]] const std::string& name() const { return m_name; }
+    /// @brief When the conversation began: as the proxy connected it to
+    ///        the server, so about when the server accepted it (which the
+    ///        server's timers count from).
+    [[nodiscard]] Clock::time_point accepted_at() const { return m_accepted; }
 
 private:
     // A +OK welcome makes the connection registered; a multi-line +OK opens a body.
@@ -113,6 +117,7 @@ private:
     }
 
     std::size_t m_max_line;
+    Clock::time_point m_accepted;
     std::vector<std::string> m_waiting;  // client lines not answered yet, oldest first
     bool m_closed = false;               // QUIT sent: the server reads nothing more
     std::vector<std::string> m_ignored;  // lines sent behind the QUIT
