@@ -118,6 +118,11 @@ struct KeyMask {
         }
         if (mask.offset >= at) {
             text += escaped(bytes.substr(at, mask.offset - at));
+            // escaped() shows a final space as \x20; before a placeholder it is not final.
+            if (text.size() >= 4 && text.compare(text.size() - 4, 4, "\\x20") == 0 &&
+                mask.offset > at && bytes[mask.offset - 1] == ' ') {
+                text.replace(text.size() - 4, 4, " ");
+            }
             text += mask.placeholder;
         }
         at = std::min(mask_end, to);
