@@ -49,11 +49,12 @@ using telechat::protocol::Row;
 using telechat::protocol::RowKind;
 using telechat::protocol::TranscriptError;
 
-/// A transcript file: a golden one, or a server's trace (its rows have TIMEs).
+/// A golden transcript file, or a folder of a server's traces (one file
+/// per connection, rows with TIMEs) played as one session.
 struct Transcript {
     std::string name;
-    std::string text;
-    telechat::protocol::Transcript rows;
+    std::string text;  ///< a golden file's text
+    std::vector<telechat::protocol::Transcript> files;
     DeskOptions options = test_options();
     bool trace = false;
 };
@@ -108,20 +109,42 @@ void set_options(DeskOptions& options, std::string_view settings, std::size_t li
     }
 }
 
-Transcript read_transcript(const std::filesystem::path& path) {
+std::string file_text(const std::filesystem::path& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) {
         throw std::runtime_error("cannot read " + path.string());
     }
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+/// Reads a golden file, or every .txt of a folder of traces.
+Transcript read_transcript(const std::filesystem::path& path) {
     Transcript transcript;
-    transcript.name = path.stem().string();
-    transcript.text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-    transcript.rows.name = path.filename().string();
-    transcript.rows.rows = telechat::protocol::parse_transcript(transcript.text);
-    transcript.trace = telechat::protocol::is_trace(transcript.rows.rows);
-    for (const Row& row : transcript.rows.rows) {
-        if (row.kind == RowKind::options) {
-            set_options(transcript.options, row.text, row.line);
+    transcript.name = path.filename().string();
+    std::vector<std::filesystem::path> paths{path};
+    if (std::filesystem::is_directory(path)) {
+        paths.clear();
+        for (const auto& entry : std::filesystem::directory_iterator(path)) {
+            if (entry.path().extension() == ".txt") {
+                paths.push_back(entry.path());
+            }
+        }
+        std::sort(paths.begin(), paths.end());
+    }
+    for (const std::filesystem::path& file : paths) {
+        transcript.text = file_text(file);
+        try {
+            transcript.files.push_back(
+                {file.filename().string(), telechat::protocol::parse_transcript(transcript.text)});
+        } catch (const TranscriptError& error) {
+            throw std::runtime_error(file.string() + ":" + error.what());
+        }
+        transcript.trace =
+            transcript.trace || telechat::protocol::is_trace(transcript.files.back().rows);
+        for (const Row& row : transcript.files.back().rows) {
+            if (row.kind == RowKind::options) {
+                set_options(transcript.options, row.text, row.line);
+            }
         }
     }
     return transcript;
@@ -196,10 +219,10 @@ Run play(const Transcript& transcript, Split split, bool pipelined) {
     UnixMillis traced_ms = 0;  // how far a trace's TIMEs have moved the clock
     const std::vector<std::string_view> source = lines_of(transcript.text);
     const auto as_written = [&](const Row& row) {
-        return std::string(source.at(row.line - 1)) + "\n";
+        return (transcript.trace ? render_row(row) : std::string(source.at(row.line - 1))) + "\n";
     };
 
-    const std::vector<telechat::protocol::Transcript> files{transcript.rows};
+    const std::vector<telechat::protocol::Transcript>& files = transcript.files;
     const std::vector<telechat::protocol::SessionRow> session =
         telechat::protocol::merge_transcripts(files);
     for (std::size_t i = 0; i < session.size(); ++i) {
@@ -261,6 +284,14 @@ Run play(const Transcript& transcript, Split split, bool pipelined) {
     return run;
 }
 
+std::vector<Row> all_rows(const Transcript& transcript) {
+    std::vector<Row> rows;
+    for (const telechat::protocol::Transcript& file : transcript.files) {
+        rows.insert(rows.end(), file.rows.begin(), file.rows.end());
+    }
+    return rows;
+}
+
 /// Checks that every client received the bytes the transcript shows it,
 /// CRLFs included, and that the server closed the connections it shows
 /// closed. A trace's HIST records come from another clock: their times are
@@ -268,7 +299,7 @@ Run play(const Transcript& transcript, Split split, bool pipelined) {
 void check_received(const Run& run, const Transcript& transcript) {
     std::map<std::string, std::string> expected;
     std::set<std::string> closed;
-    for (const Row& row : transcript.rows.rows) {
+    for (const Row& row : all_rows(transcript)) {
         if (row.kind == RowKind::connects) {
             expected[row.who];
         } else if (row.kind == RowKind::closed) {
@@ -312,7 +343,7 @@ std::string first_difference(const std::string& golden, const std::string& actua
 std::vector<Transcript> golden_transcripts() {
     std::vector<std::filesystem::path> paths;
     for (const auto& entry : std::filesystem::directory_iterator(TELECHAT_DESK_TRANSCRIPTS)) {
-        if (entry.path().extension() == ".txt") {
+        if (entry.path().extension() == ".txt" || entry.is_directory()) {
             paths.push_back(entry.path());
         }
     }
@@ -332,10 +363,11 @@ TEST_CASE("the desk's output is the golden transcripts', byte for byte, under ev
     REQUIRE(transcripts.size() >= 2);
     for (const Transcript& transcript : transcripts) {
         for (const Split split : {Split::whole, Split::bytewise, Split::chunked}) {
-            INFO("transcript " << transcript.name << ".txt, split " << split);
+            INFO("transcript " << transcript.name << ", split " << split);
             const Run run = play(transcript, split, false);
             const std::string difference = first_difference(transcript.text, run.rendered);
-            const std::string actual_path = transcript.name + ".actual";
+            const std::string actual_path =
+                std::filesystem::path(transcript.name).stem().string() + ".actual";
             if (difference != "none" && !transcript.trace) {
                 std::ofstream(actual_path, std::ios::binary) << run.rendered;
             }
@@ -352,7 +384,7 @@ TEST_CASE("each client's lines sent in one receive give the golden transcripts' 
           "[desk][splits][pipelining][transcript]") {
     for (const Transcript& transcript : golden_transcripts()) {
         for (const Split split : {Split::whole, Split::bytewise, Split::chunked}) {
-            INFO("transcript " << transcript.name << ".txt, pipelined, split " << split);
+            INFO("transcript " << transcript.name << ", pipelined, split " << split);
             const Run run = play(transcript, split, true);
             check_received(run, transcript);
         }
