@@ -212,7 +212,7 @@ inline void read_client_row(std::string_view line, Row& row) {
         if (!row.time_ms) {
             throw TranscriptError(line_number, "a TIME is '+SECONDS.mmm', such as '+12.034'");
         }
-        line = line.substr(std::min(space + 1, line.size()));
+        line = space == std::string_view::npos ? std::string_view() : line.substr(space + 1);
         if (line.empty() || line.front() == '#') {
             throw TranscriptError(line_number, "a TIME must be followed by an event or a client");
         }

@@ -62,7 +62,8 @@ struct SessionRow {
  * their order, even where its TIMEs step back (the trace writer may hold a
  * client's unfinished line, see the documentation of traces).
  *
- * @param transcripts the transcripts.
+ * @param transcripts the transcripts, which must outlive the result (it
+ *        points to their rows).
  * @return the session's rows.
  * @throws std::invalid_argument naming a transcript that is not a trace,
  *         when there are several.
@@ -118,6 +119,9 @@ struct SessionRow {
         } while (next[file] < rows.size() && !rows[next[file]].time_ms);
     }
 }
+
+/// @brief Deleted: the session's rows would point into a temporary.
+std::vector<SessionRow> merge_transcripts(const std::vector<Transcript>&& transcripts) = delete;
 
 /**
  * @brief `stream` with the `<unix-ms>` of every HIST record hidden, each
