@@ -161,6 +161,10 @@ TEMPLATE_TEST_CASE("tracing: every byte both ways, the reads' splits, the key hi
         bob.expect(
             "+OK welcome bob\r\nASSIGNED ann\r\n+OK message received\r\n"
             "+OK message received\r\n");
+        ann.expect(
+            "-ERR AUTH_FAILED wrong agent key\r\n+OK welcome ann\r\nASSIGNED bob\r\n"
+            "MSG bob hello\r\nMSG bob " +
+            key + "\r\n");  // before bob leaves: LEFT is a write of its own
         bob.send("QUIT\r\n");
         REQUIRE(eventually_contains(*traces, 2, "-- closed by the server"));
         bob.close();
