@@ -58,7 +58,10 @@ struct SessionRow {
  * One transcript is played in its own order. Several must all be traces
  * (of one server run, say): each is cut into blocks, a row with a TIME and
  * the rows without one that follow it, and the blocks of all of them are
- * merged by TIME, ties going to the earlier file. A file's own blocks keep
+ * merged by TIME. A millisecond holds many events: at one TIME, the file
+ * whose next action (a send, a connect, a hang-up) comes after the fewest
+ * blocks of received bytes goes first, then the earlier file. A file's own
+ * blocks keep
  * their order, even where its TIMEs step back (the trace writer may hold a
  * client's unfinished line, see the documentation of traces).
  *
@@ -92,12 +95,47 @@ struct SessionRow {
         }
         return rows[next[file]].time_ms.value_or(std::numeric_limits<std::int64_t>::min());
     };
+    // How many blocks of what a client receives come before the file's next
+    // action (a send, a connect, a hang-up, a pause) at the TIME of its
+    // next block; 0 if it has no action at that TIME.
+    const auto receives_before_action = [&](std::size_t file) {
+        const std::vector<Row>& rows = transcripts[file].rows;
+        const std::int64_t time = block_time(file);
+        std::size_t count = 0;
+        for (std::size_t i = next[file]; i < rows.size();) {
+            const RowKind kind = rows[i].kind;
+            if (kind == RowKind::note || kind == RowKind::options) {
+                return std::size_t{0};
+            }
+            if (kind != RowKind::receives && kind != RowKind::closed) {
+                return count;
+            }
+            ++count;
+            do {
+                ++i;
+            } while (i < rows.size() && !rows[i].time_ms);
+            if (i < rows.size() && *rows[i].time_ms != time) {
+                return std::size_t{0};
+            }
+        }
+        return std::size_t{0};
+    };
     for (;;) {
+        // The earliest TIME first. A millisecond holds many events, so at one
+        // TIME the file whose next action waits for the fewest received
+        // blocks goes first: what a client receives may be another client's
+        // doing, and what it receives is never the cause of another's action.
         std::size_t file = transcripts.size();
+        std::size_t file_receives = 0;
         for (std::size_t candidate = 0; candidate < transcripts.size(); ++candidate) {
-            if (next[candidate] < transcripts[candidate].rows.size() &&
-                (file == transcripts.size() || block_time(candidate) < block_time(file))) {
+            if (next[candidate] >= transcripts[candidate].rows.size()) {
+                continue;
+            }
+            const std::size_t receives = receives_before_action(candidate);
+            if (file == transcripts.size() || block_time(candidate) < block_time(file) ||
+                (block_time(candidate) == block_time(file) && receives < file_receives)) {
                 file = candidate;
+                file_receives = receives;
             }
         }
         if (file == transcripts.size()) {
