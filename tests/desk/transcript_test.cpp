@@ -349,6 +349,7 @@ std::vector<Transcript> golden_transcripts() {
     }
     std::sort(paths.begin(), paths.end());
     std::vector<Transcript> result;
+    result.reserve(paths.size());
     for (const auto& path : paths) {
         result.push_back(read_transcript(path));
     }

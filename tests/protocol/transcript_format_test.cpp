@@ -73,7 +73,7 @@ TEST_CASE("transcript rows: a malformed row names its line", "[protocol][transcr
 TEST_CASE("transcript keys: CONNECT AGENT's key, right or wrong, and the key anywhere",
           "[protocol][transcript]") {
     const auto shown = [](const std::string& bytes, bool client) {
-        return masked_text(bytes, 0, bytes.size(), key_masks(bytes, "Key-1", client));
+        return masked_text(bytes, bytes, key_masks(bytes, "Key-1", client));
     };
     CHECK(shown("CONNECT AGENT ann Key-1\r\n", true) == "CONNECT AGENT ann \\{agent-key}\\r\\n");
     CHECK(shown("connect  agent ann   Key-2\n", true) == "connect  agent ann   \\{wrong-key}\\n");
@@ -87,10 +87,10 @@ TEST_CASE("transcript keys: CONNECT AGENT's key, right or wrong, and the key any
     CHECK(shown("CONNECT AGENT ann \x01\r\n", true) ==
           "CONNECT AGENT ann \\x01\\r\\n");  // BAD_TEXT
     // A key cut by a split: its placeholder where it starts, nothing after.
-    const std::string line = "CONNECT AGENT ann Key-1\r\n";
+    const std::string_view line = "CONNECT AGENT ann Key-1\r\n";
     const auto masks = key_masks(line, "Key-1", true);
-    CHECK(masked_text(line, 0, 20, masks) == "CONNECT AGENT ann \\{agent-key}");
-    CHECK(masked_text(line, 20, line.size(), masks) == "\\r\\n");
+    CHECK(masked_text(line, line.substr(0, 20), masks) == "CONNECT AGENT ann \\{agent-key}");
+    CHECK(masked_text(line, line.substr(20), masks) == "\\r\\n");
 }
 
 TEST_CASE("transcript sessions: traces merged by TIME, chunks, one golden file as written",
@@ -102,6 +102,7 @@ TEST_CASE("transcript sessions: traces merged by TIME, chunks, one golden file a
     const std::vector<Transcript> both{first, second};
     const std::vector<SessionRow> session = merge_transcripts(both);
     std::vector<std::string> order;
+    order.reserve(session.size());
     for (const SessionRow& at : session) {
         order.push_back(render_row(*at.row) + (at.continues ? " (continues)" : ""));
     }

@@ -97,18 +97,18 @@ struct KeyMask {
 }
 
 /**
- * @brief The TEXT of `bytes[from, to)`, a piece of `bytes`, with the keys
- *        in `masks` shown as their placeholders. A key cut by the piece's
- *        start is not shown again: its placeholder is in the piece where
- *        it starts.
+ * @brief The TEXT of `piece`, a part of `bytes`, with the keys in `masks`
+ *        shown as their placeholders. A key cut by the piece's start is not
+ *        shown again: its placeholder is in the piece where it starts.
  * @param bytes the whole line (or write) the masks were found in.
- * @param from the piece's first byte.
- * @param to one past its last byte.
+ * @param piece the part to show: a view into `bytes`.
  * @param masks key_masks() of `bytes`.
  * @return escaped text.
  */
-[[nodiscard]] inline std::string masked_text(std::string_view bytes, std::size_t from,
-                                             std::size_t to, const std::vector<KeyMask>& masks) {
+[[nodiscard]] inline std::string masked_text(std::string_view bytes, std::string_view piece,
+                                             const std::vector<KeyMask>& masks) {
+    const auto from = static_cast<std::size_t>(piece.data() - bytes.data());
+    const std::size_t to = from + piece.size();
     std::string text;
     std::size_t at = from;
     for (const KeyMask& mask : masks) {

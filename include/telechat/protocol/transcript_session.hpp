@@ -84,6 +84,7 @@ struct SessionRow {
         }
     }
     std::vector<bool> traces;
+    traces.reserve(transcripts.size());
     for (const Transcript& transcript : transcripts) {
         traces.push_back(is_trace(transcript.rows));
     }

@@ -62,7 +62,7 @@ public:
         std::string rows;
         while (!bytes.empty()) {
             const std::size_t cut = std::min(bytes.find('\n'), bytes.size() - 1) + 1;
-            m_pieces.push_back(Piece{m_line.size(), m_line.size() + cut, now_ms, m_io});
+            m_pieces.push_back(Piece{m_line.size(), m_line.size() + cut, Stamp{now_ms, m_io}});
             m_line.append(bytes.substr(0, cut));
             bytes.remove_prefix(cut);
             if (m_line.back() == '\n') {
@@ -82,7 +82,8 @@ public:
         std::string rows;
         for (std::size_t from = 0; from < bytes.size();) {
             const std::size_t to = std::min(bytes.find('\n', from), bytes.size() - 1) + 1;
-            rows += bytes_row(protocol::RowKind::receives, bytes, from, to, masks, now_ms, m_io);
+            rows += bytes_row(protocol::RowKind::receives, bytes, bytes.substr(from, to - from),
+                              masks, Stamp{now_ms, m_io});
             from = to;
         }
         return rows;
@@ -122,21 +123,26 @@ public:
     }
 
 private:
+    // When a row's bytes moved: the time, and which read or write it was.
+    struct Stamp {
+        std::int64_t time_ms = 0;
+        std::uint64_t io = 0;  // 0: an event
+    };
+
     // A piece of the client's current line: m_line[from, to), from one read.
     struct Piece {
         std::size_t from = 0;
         std::size_t to = 0;
-        std::int64_t time_ms = 0;
-        std::uint64_t io = 0;
+        Stamp stamp;
     };
 
     // One row; it has a TIME unless it goes on with the read or write of
     // the row before it.
-    std::string row(protocol::Row row, std::int64_t now_ms, std::uint64_t io) {
-        if (io == 0 || io != m_last_row_io) {
-            row.time_ms = now_ms - m_started_ms;
+    std::string row(protocol::Row row, Stamp stamp) {
+        if (stamp.io == 0 || stamp.io != m_last_row_io) {
+            row.time_ms = stamp.time_ms - m_started_ms;
         }
-        m_last_row_io = io;
+        m_last_row_io = stamp.io;
         row.who = m_who;
         return protocol::render_row(row) + "\n";
     }
@@ -147,18 +153,20 @@ private:
         if (kind == protocol::RowKind::closed) {
             event.text = "closed by the server";
         }
-        return row(std::move(event), now_ms, 0);
+        return row(std::move(event), Stamp{now_ms, 0});
     }
 
-    // The row of bytes[from, to): a CR LF at its end is the row's line end.
-    std::string bytes_row(protocol::RowKind kind, std::string_view bytes, std::size_t from,
-                          std::size_t to, const std::vector<protocol::KeyMask>& masks,
-                          std::int64_t time_ms, std::uint64_t io) {
+    // The row of `piece`, a part of `bytes`: a CR LF at its end is the row's line end.
+    std::string bytes_row(protocol::RowKind kind, std::string_view bytes, std::string_view piece,
+                          const std::vector<protocol::KeyMask>& masks, Stamp stamp) {
         protocol::Row shown;
         shown.kind = kind;
-        shown.ends_line = to - from >= 2 && bytes.substr(to - 2, 2) == "\r\n";
-        shown.text = protocol::masked_text(bytes, from, shown.ends_line ? to - 2 : to, masks);
-        return row(std::move(shown), time_ms, io);
+        shown.ends_line = piece.size() >= 2 && piece.substr(piece.size() - 2) == "\r\n";
+        if (shown.ends_line) {
+            piece.remove_suffix(2);
+        }
+        shown.text = protocol::masked_text(bytes, piece, masks);
+        return row(std::move(shown), stamp);
     }
 
     // The rows of the client's held line, which is complete or the last.
@@ -166,8 +174,9 @@ private:
         const std::vector<protocol::KeyMask> masks = protocol::key_masks(m_line, m_key, true);
         std::string rows;
         for (const Piece& piece : m_pieces) {
-            rows += bytes_row(protocol::RowKind::sends, m_line, piece.from, piece.to, masks,
-                              piece.time_ms, piece.io);
+            const std::string_view line = m_line;
+            rows += bytes_row(protocol::RowKind::sends, line,
+                              line.substr(piece.from, piece.to - piece.from), masks, piece.stamp);
         }
         m_pieces.clear();
         m_line.clear();
