@@ -16,6 +16,7 @@
 #else
 #include "server/platform_posix.hpp"
 #endif
+#include "server/trace_directory.hpp"
 
 #include <cerrno>
 #include <cstdint>
@@ -69,6 +70,10 @@ options:
   --idle-timeout S        seconds a user may stay silent (0 = off)  default: 0
   --model M               threads | reactor | reactors           default: reactor
   --loops N               event loops for --model reactors       default: number of cores
+  --trace DIR             write every connection's bytes, both ways, to
+                          DIR/connection-NNNNNN.txt (created 0600; DIR is
+                          created if missing), the agent key hidden; replay
+                          one with telechat-replay            default: off
   --help                  show this help and exit
 
 When ready it prints "listening on <addr>:<port>" on stdout, then one line
@@ -85,6 +90,7 @@ struct Settings {
     std::optional<std::string> history_file;
     telechat::history::SyncPolicy sync = telechat::history::SyncPolicy::every_second;
     bool history_repair = false;
+    std::optional<std::string> trace_folder;
 };
 
 [[noreturn]] void usage_error(const std::string& message) {
@@ -152,7 +158,8 @@ bool takes_value(std::string_view option) {
                                             "--model",
                                             "--loops",
                                             "--history-file",
-                                            "--fsync"};
+                                            "--fsync",
+                                            "--trace"};
     for (const std::string_view known : options) {
         if (option == known) {
             return true;
@@ -226,6 +233,11 @@ Settings parse_arguments(int argc, char** argv) {
                 usage_error("--history-file: the path is empty");
             }
             settings.history_file = value;
+        } else if (option == "--trace") {
+            if (const auto problem = server_app::prepare_trace_folder(value)) {
+                usage_error("--trace: " + *problem);
+            }
+            settings.trace_folder = value;
         } else if (option == "--fsync") {
             settings.sync = parse_sync_policy(value);
         } else if (option == "--loops") {
@@ -297,9 +309,10 @@ telechat::history::AnyHistoryStorage open_history(const Settings& settings) {
 }
 
 // Runs until the platform's shutdown signal stops the server.
-template <class Server>
-int serve(Settings& settings, server_app::ShutdownSignal& shutdown_signal) {
-    Server server(server_app::Backend{}, settings.server, {}, open_history(settings));
+template <class Backend, class Threading>
+int serve(Backend backend, Settings& settings, server_app::ShutdownSignal& shutdown_signal) {
+    telechat::server::Server<Backend, Threading> server(std::move(backend), settings.server, {},
+                                                        open_history(settings));
     try {
         server.listen();
     } catch (const std::exception& error) {
@@ -309,6 +322,9 @@ int serve(Settings& settings, server_app::ShutdownSignal& shutdown_signal) {
     std::printf("listening on %s:%u\n%s\n",
                 printable_address(settings.server.endpoint.address).c_str(),
                 static_cast<unsigned>(server.port()), server.history_storage().c_str());
+    if (settings.trace_folder) {
+        std::printf("tracing every connection to %s\n", settings.trace_folder->c_str());
+    }
     std::fflush(stdout);
     shutdown_signal.start([&server](const char* received) {
         std::fprintf(stderr, "received %s: shutting down\n", received);
@@ -322,6 +338,19 @@ int serve(Settings& settings, server_app::ShutdownSignal& shutdown_signal) {
     } finish_signal{shutdown_signal};
     server.run();
     return 0;
+}
+
+template <class Backend>
+int serve_with_model(Backend backend, Settings& settings,
+                     server_app::ShutdownSignal& shutdown_signal) {
+    using namespace telechat::server;
+    if (settings.model == "threads") {
+        return serve<Backend, ThreadPerConnection>(std::move(backend), settings, shutdown_signal);
+    }
+    if (settings.model == "reactors") {
+        return serve<Backend, ReactorPerCore>(std::move(backend), settings, shutdown_signal);
+    }
+    return serve<Backend, SingleReactor>(std::move(backend), settings, shutdown_signal);
 }
 
 }  // namespace
@@ -341,15 +370,16 @@ int main(int argc, char** argv) {
     };
     try {
         settings.server.desk.validate();
-        using namespace telechat::server;
-        if (settings.model == "threads") {
-            return serve<Server<server_app::Backend, ThreadPerConnection>>(settings,
-                                                                           shutdown_signal);
+        // Tracing is a backend of its own, chosen here: a server without
+        // --trace runs the plain backend, and pays nothing for the option.
+        if (settings.trace_folder) {
+            telechat::server::TracingBackend<server_app::Backend> tracing(
+                server_app::Backend{},
+                server_app::trace_directory(*settings.trace_folder, settings.server.desk,
+                                            settings.server.log));
+            return serve_with_model(std::move(tracing), settings, shutdown_signal);
         }
-        if (settings.model == "reactors") {
-            return serve<Server<server_app::Backend, ReactorPerCore>>(settings, shutdown_signal);
-        }
-        return serve<Server<server_app::Backend, SingleReactor>>(settings, shutdown_signal);
+        return serve_with_model(server_app::Backend{}, settings, shutdown_signal);
     } catch (const std::exception& error) {
         std::fprintf(stderr, "telechat-server: %s\n", error.what());
         return 1;

@@ -7,11 +7,17 @@
 #include <telechat/server/backends/posix.hpp>
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <csignal>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
 #include <string>
 #include <thread>
 #include <utility>
@@ -51,6 +57,29 @@ inline void return_big_blocks_to_the_system() {
 #if defined(__GLIBC__)
     ::mallopt(M_MMAP_THRESHOLD, 128 * 1024);  // glibc's default, now fixed
 #endif
+}
+
+/// A new file (replacing one of that name) that only its owner may read or
+/// write (mode 0600 whatever the umask), open for writing; null if it cannot be.
+inline std::FILE* create_private_file(const std::filesystem::path& path) {
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        return nullptr;
+    }
+    std::FILE* file = ::fchmod(fd, 0600) == 0 ? ::fdopen(fd, "wb") : nullptr;
+    if (file == nullptr) {
+        ::close(fd);
+    }
+    return file;
+}
+
+/// `when` as UTC, `2024-05-01T12:00:00Z`.
+inline std::string utc_time_text(std::time_t when) {
+    std::tm parts{};
+    ::gmtime_r(&when, &parts);
+    char text[32];
+    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &parts);
+    return text;
 }
 
 /// SIGINT and SIGTERM, blocked in every thread and taken by one thread with

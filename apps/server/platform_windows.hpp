@@ -8,6 +8,9 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
 #include <functional>
 #include <mutex>
 #include <string>
@@ -25,6 +28,22 @@ inline bool is_numeric_address(const std::string& text) {
     unsigned char buffer[sizeof(in6_addr)];
     return ::inet_pton(AF_INET, text.c_str(), buffer) == 1 ||
            ::inet_pton(AF_INET6, text.c_str(), buffer) == 1;
+}
+
+/// A new file (replacing one of that name), open for writing; null if it
+/// cannot be. Windows has no mode 0600: the file inherits its folder's
+/// permissions, private to the user under the user's own folders.
+inline std::FILE* create_private_file(const std::filesystem::path& path) {
+    return ::_wfopen(path.c_str(), L"wb");
+}
+
+/// `when` as UTC, `2024-05-01T12:00:00Z`.
+inline std::string utc_time_text(std::time_t when) {
+    std::tm parts{};
+    ::gmtime_s(&parts, &when);
+    char text[32];
+    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &parts);
+    return text;
 }
 
 /// Windows has no descriptor limit like RLIMIT_NOFILE to raise: sockets are
