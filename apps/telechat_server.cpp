@@ -50,6 +50,8 @@ options:
   --agent-capacity N      customers one agent serves at once     default: 3
   --max-clients N         connections served at once             default: 10000
   --history-limit N       messages kept per user                 default: 1000
+  --remembered-users N    histories kept of users who left; past it the one
+                          that left longest ago is forgotten     default: 100000
   --history-reserve B     bytes per kept message reserved when a user's first
                           conversation starts (0 = grow as needed) default: 96
   --history-file PATH     keep history in this append-only log (created 0600),
@@ -144,22 +146,12 @@ telechat::history::SyncPolicy parse_sync_policy(const std::string& value) {
 }
 
 bool takes_value(std::string_view option) {
-    constexpr std::string_view options[] = {"--bind",
-                                            "--port",
-                                            "--agent-key",
-                                            "--agent-capacity",
-                                            "--max-clients",
-                                            "--history-limit",
-                                            "--history-reserve",
-                                            "--max-line",
-                                            "--output-cap",
-                                            "--register-timeout",
-                                            "--idle-timeout",
-                                            "--model",
-                                            "--loops",
-                                            "--history-file",
-                                            "--fsync",
-                                            "--trace"};
+    constexpr std::string_view options[] = {
+        "--bind",        "--port",          "--agent-key",        "--agent-capacity",
+        "--max-clients", "--history-limit", "--remembered-users", "--history-reserve",
+        "--max-line",    "--output-cap",    "--register-timeout", "--idle-timeout",
+        "--model",       "--loops",         "--history-file",     "--fsync",
+        "--trace"};
     for (const std::string_view known : options) {
         if (option == known) {
             return true;
@@ -213,6 +205,8 @@ Settings parse_arguments(int argc, char** argv) {
             desk.max_clients = parse_count(option, value, 1, 10'000'000);
         } else if (option == "--history-limit") {
             desk.history_limit = parse_count(option, value, 0, 10'000'000);
+        } else if (option == "--remembered-users") {
+            desk.max_remembered_users = parse_count(option, value, 1, 100'000'000);
         } else if (option == "--history-reserve") {
             desk.history_reserve_per_record = parse_count(option, value, 0, 1 << 20);
         } else if (option == "--max-line") {

@@ -95,7 +95,7 @@ std::size_t line_containing(const std::string& text, const std::string& part) {
 
 }  // namespace
 
-TEST_CASE("--trace writes each connection's bytes; telechat-replay plays them back",
+TEST_CASE("option --trace writes each connection's bytes; telechat-replay plays them back",
           "[apps][trace][replay]") {
     TempFolder folder;
     std::uint16_t port = 0;
@@ -195,7 +195,7 @@ TEST_CASE("--trace writes each connection's bytes; telechat-replay plays them ba
     }
 }
 
-TEST_CASE("--trace refuses a path that is not a folder", "[apps][trace]") {
+TEST_CASE("option --trace refuses a path that is not a folder", "[apps][trace]") {
     TempFolder folder;
     std::filesystem::create_directories(folder.path);
     const std::filesystem::path file = folder.path / "a-file";

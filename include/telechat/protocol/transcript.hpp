@@ -37,14 +37,17 @@ namespace telechat::protocol {
 /// @brief A transcript row that cannot be read, with its line number.
 class TranscriptError : public std::runtime_error {
 public:
-    /// @brief An error on line `line`: `what` says what is wrong.
+    /// @brief An error on a line of a transcript.
+    /// @param line the line number, from 1. @param what what is wrong.
     TranscriptError(std::size_t line, const std::string& what)
         : std::runtime_error("line " + std::to_string(line) + ": " + what),
           m_line(line),
           m_problem(what) {}
-    /// @brief The line number, from 1.
+    /// @brief The line number.
+    /// @return the line number, from 1.
     [[nodiscard]] std::size_t line() const noexcept { return m_line; }
-    /// @brief What is wrong, without the line number.
+    /// @brief What is wrong.
+    /// @return the problem, without the line number.
     [[nodiscard]] const std::string& problem() const noexcept { return m_problem; }
 
 private:

@@ -69,8 +69,8 @@ struct Desk {
 
 /// Most tests: small enough limits for the limit tests, no timeouts.
 Desk main_desk() {
-    return {{"--max-clients", "60", "--history-limit", "20"},
-            {"--max-clients", "60", "--history-limit", "20"}};
+    return {{"--max-clients", "60", "--history-limit", "20", "--remembered-users", "50"},
+            {"--max-clients", "60", "--history-limit", "20", "--remembered-users", "50"}};
 }
 
 /// The timeout tests (only they run here): short timeouts, and --slow. The

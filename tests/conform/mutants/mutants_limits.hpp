@@ -49,6 +49,10 @@ inline std::vector<Mutant> limits_mutants() {
         {"backlog-unlimited", "protocol_limits", "limits.waiting-backlog",
          "a waiting customer's 1001st message is acknowledged instead of refused",
          error_becomes("SERVER_FULL too many messages", "+OK message received")},
+        {"forgotten-history-kept", "protocol_histories", "limits.remembered-users",
+         "past the remembered-users limit nothing is forgotten: HIST of the user gone longest "
+         "answers an empty history instead of NO_SUCH_USER",
+         error_becomes("NO_SUCH_USER no history is kept", "+OK 0 messages\r\n.")},
         {"server-full-silent", "protocol_limits", "limits.max-clients",
          "a connection past the limit is closed without -ERR SERVER_FULL",
          on_lines({.server_line =
