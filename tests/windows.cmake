@@ -67,13 +67,16 @@ if(TARGET telechat-server AND CMAKE_CROSSCOMPILING_EMULATOR)
                          PROPERTIES TIMEOUT 120)
 endif()
 
-# telechat-conform.exe against telechat-server.exe, every model.
-if(TARGET telechat-conform AND TARGET telechat-server AND CMAKE_CROSSCOMPILING_EMULATOR)
-    add_test(NAME "conform: telechat-conform.exe passes against telechat-server.exe, every model"
+# telechat-conform.exe against telechat-server.exe, every model; then
+# telechat-replay.exe plays a Linux server's trace against it.
+if(TARGET telechat-conform AND TARGET telechat-replay AND TARGET telechat-server
+   AND CMAKE_CROSSCOMPILING_EMULATOR)
+    add_test(NAME "conform: telechat-conform.exe passes against telechat-server.exe, every model; a trace replays"
              COMMAND ${TELECHAT_BASH} ${CMAKE_CURRENT_SOURCE_DIR}/windows_conform.sh
                      ${CMAKE_CROSSCOMPILING_EMULATOR} $<TARGET_FILE:telechat-server>
-                     $<TARGET_FILE:telechat-conform>)
-    set_tests_properties("conform: telechat-conform.exe passes against telechat-server.exe, every model"
+                     $<TARGET_FILE:telechat-conform> $<TARGET_FILE:telechat-replay>
+                     ${CMAKE_CURRENT_SOURCE_DIR}/desk/transcripts/a_traced_session)
+    set_tests_properties("conform: telechat-conform.exe passes against telechat-server.exe, every model; a trace replays"
                          PROPERTIES TIMEOUT 300)
 endif()
 
