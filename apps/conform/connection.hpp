@@ -12,11 +12,19 @@
 #include <utility>
 #include <vector>
 
-#include "io.hpp"
+#include "../net/deadline.hpp"
+#include "../net/socket.hpp"
 #include "outcome.hpp"
-#include "socket.hpp"
 
 namespace conform {
+
+// The kit's sockets are the client apps' (apps/net/), shared with telechat-replay.
+using app_net::Clock;
+using app_net::describe;
+using app_net::Io;
+using app_net::Milliseconds;
+using app_net::milliseconds_until;
+using app_net::Socket;
 
 /// The exchange of one test, one line per event, bytes escaped.
 using Transcript = std::vector<std::string>;

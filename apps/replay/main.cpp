@@ -7,12 +7,6 @@
 // Exit codes: 0 if every client received what its transcript shows, 1 at
 // the first difference (FILE:LINE, expected, received), 2 for bad usage, a
 // malformed transcript (FILE:LINE: what is wrong) or a server it cannot reach.
-#if defined(_WIN32)
-#include "socket_windows.hpp"
-#else
-#include "socket_posix.hpp"
-#endif
-
 #include <telechat/protocol/transcript.hpp>
 #include <telechat/protocol/transcript_session.hpp>
 
@@ -149,7 +143,6 @@ int main(int argc, char** argv) {
     try {
         const std::vector<telechat::protocol::SessionRow> session =
             telechat::protocol::merge_transcripts(files);
-        [[maybe_unused]] const replay::NetworkSession network;  // Winsock, on Windows
         replay::Player player(files, arguments.play);
         if (const std::optional<replay::Difference> difference = player.play(session)) {
             std::printf("%s: %s\n", difference->where.c_str(), difference->what.c_str());

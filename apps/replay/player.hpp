@@ -8,12 +8,13 @@
 // send, a hang-up, a pause) the player waits, up to the timeout, until every
 // client has received all that the transcript shows before that step; so
 // the server sees the steps in the transcript's order, whatever its threads.
-// The socket calls are in socket_posix.hpp or socket_windows.hpp, included
-// before this file.
+// The sockets are the client apps' (apps/net/), shared with telechat-conform.
 #pragma once
 
 #include <telechat/protocol/escaping.hpp>
 #include <telechat/protocol/transcript_session.hpp>
+
+#include "../net/socket.hpp"
 
 #include <chrono>
 #include <cstddef>
@@ -50,7 +51,7 @@ struct PlayOptions {
 
 /// A client's connection, what it must receive, and what it did.
 struct ClientState {
-    Connection connection;
+    app_net::Socket connection;
     std::string expected;  // every byte of its `<<` rows, in order
     std::vector<std::pair<std::size_t, const SessionRow*>> rows;  // each `<<` row's end offset
     std::size_t rows_passed = 0;            // `<<` rows the session has passed
@@ -115,9 +116,8 @@ private:
         if (row.kind == RowKind::connects) {
             std::string error;
             client.connect_row = &at;
-            client.connection =
-                Connection::open(m_options.host, m_options.port, m_options.timeout, error);
-            if (!client.connection.ok()) {
+            if (!client.connection.connect(m_options.host, m_options.port, m_options.timeout,
+                                           error)) {
                 throw std::runtime_error("cannot connect to " + m_options.host + ":" +
                                          m_options.port + ": " + error);
             }
@@ -176,13 +176,13 @@ private:
     std::optional<Difference> wait_for(const std::string& name, ClientState& client,
                                        std::size_t due, bool until_end) {
         const auto until = deadline();
-        while (client.connection.ok() && !client.ended &&
+        while (client.connection.is_open() && !client.ended &&
                (client.received.size() < due || until_end)) {
-            const Received got = client.connection.receive(client.received, until);
-            if (got == Received::timeout) {
+            const app_net::Io got = client.connection.receive(client.received, until);
+            if (got == app_net::Io::timeout) {
                 break;
             }
-            client.ended = got != Received::data;
+            client.ended = got != app_net::Io::ok;
         }
         if (auto difference = compare(name, client)) {
             return difference;
@@ -192,7 +192,7 @@ private:
                 name, client,
                 client.ended ? "the server closed the connection" : "nothing more came in time");
         }
-        if (until_end && !client.ended && client.connection.ok()) {
+        if (until_end && !client.ended && client.connection.is_open()) {
             return Difference{where(*client.close_row),
                               name + ": the server did not close the connection in time"};
         }
@@ -239,7 +239,7 @@ private:
         }
         const auto settle = std::chrono::steady_clock::now() + std::chrono::milliseconds(100);
         for (auto& [name, client] : m_clients) {
-            if (client.connection.ok() && !client.ended) {
+            if (client.connection.is_open() && !client.ended) {
                 static_cast<void>(client.connection.receive(client.received, settle));
             }
             if (auto difference = compare(name, client)) {

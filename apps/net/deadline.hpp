@@ -1,11 +1,11 @@
-// What a socket operation of the kit can end in, and the clock its
+// What a socket operation of a client app can end in, and the clock its
 // deadlines use: shared by socket_posix.hpp and socket_windows.hpp.
 #pragma once
 
 #include <algorithm>
 #include <chrono>
 
-namespace conform {
+namespace app_net {
 
 using Clock = std::chrono::steady_clock;
 using Milliseconds = std::chrono::milliseconds;
@@ -40,4 +40,4 @@ inline int milliseconds_until(Clock::time_point deadline) {
     return static_cast<int>(std::clamp<long long>(left, 0, 24LL * 3600 * 1000));
 }
 
-}  // namespace conform
+}  // namespace app_net

@@ -1,4 +1,4 @@
-// The kit's TCP socket on POSIX: the library's tcp_connect() (non-blocking,
+// A client app's TCP socket on POSIX: the library's tcp_connect() (non-blocking,
 // TCP_NODELAY), and send/receive with deadlines in poll(). Its Windows twin
 // is socket_windows.hpp; socket.hpp picks one.
 #pragma once
@@ -13,10 +13,11 @@
 #include <chrono>
 #include <string>
 #include <string_view>
+#include <utility>
 
-#include "io.hpp"
+#include "deadline.hpp"
 
-namespace conform {
+namespace app_net {
 
 /// One client connection to the server under test. Every wait ends at a
 /// deadline; nothing here blocks without one.
@@ -25,7 +26,15 @@ public:
     Socket() = default;
     Socket(const Socket&) = delete;
     Socket& operator=(const Socket&) = delete;
+    Socket(Socket&& other) noexcept : m_fd(std::exchange(other.m_fd, -1)) {}
+    Socket& operator=(Socket&& other) noexcept {
+        std::swap(m_fd, other.m_fd);
+        return *this;
+    }
     ~Socket() { close(); }
+
+    /// Whether it is connected (connect() succeeded and close() was not called).
+    [[nodiscard]] bool is_open() const noexcept { return m_fd != -1; }
 
     /// Connects to `host`:`port`; false and `error` on failure.
     bool connect(const std::string& host, const std::string& port, Milliseconds timeout,
@@ -117,4 +126,4 @@ private:
     int m_fd = -1;
 };
 
-}  // namespace conform
+}  // namespace app_net

@@ -1,4 +1,4 @@
-// The kit's TCP socket on Windows: the library's tcp_connect() over Winsock
+// A client app's TCP socket on Windows: the library's tcp_connect() over Winsock
 // (non-blocking, TCP_NODELAY), and send/receive with deadlines in WSAPoll().
 // Its POSIX twin is socket_posix.hpp; socket.hpp picks one.
 #pragma once
@@ -10,10 +10,11 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <utility>
 
-#include "io.hpp"
+#include "deadline.hpp"
 
-namespace conform {
+namespace app_net {
 
 /// One client connection to the server under test. Every wait ends at a
 /// deadline; nothing here blocks without one.
@@ -22,7 +23,15 @@ public:
     Socket() = default;
     Socket(const Socket&) = delete;
     Socket& operator=(const Socket&) = delete;
+    Socket(Socket&& other) noexcept : m_socket(std::exchange(other.m_socket, INVALID_SOCKET)) {}
+    Socket& operator=(Socket&& other) noexcept {
+        std::swap(m_socket, other.m_socket);
+        return *this;
+    }
     ~Socket() { close(); }
+
+    /// Whether it is connected (connect() succeeded and close() was not called).
+    [[nodiscard]] bool is_open() const noexcept { return m_socket != INVALID_SOCKET; }
 
     /// Connects to `host`:`port`; false and `error` on failure.
     bool connect(const std::string& host, const std::string& port, Milliseconds timeout,
@@ -97,4 +106,4 @@ private:
     SOCKET m_socket = INVALID_SOCKET;
 };
 
-}  // namespace conform
+}  // namespace app_net
