@@ -8,7 +8,10 @@
 #     they must equal expected_fields.txt (a diff is printed if not);
 #  3. without -d, port 4444 must not be decoded as 3MCP;
 #  4. the dissector must load and run without a Lua error;
-#  5. its list of error codes must be the one of error_code.hpp.
+#  5. its list of error codes must be the one of error_code.hpp;
+#  6. a real trace of telechat-server (tests/desk/transcripts/a_traced_session),
+#     made into a capture by make_capture.sh too, decodes with no malformed
+#     line, and shows commands, replies, pushes and body lines.
 # Exit 0 only if all hold. --update rewrites expected_fields.txt instead of
 # comparing (then read its diff before committing it).
 #
@@ -33,7 +36,7 @@ stderr_problems() {
     grep -v '^Running as user "root" and group "root". This could be dangerous.$' "$1" || true
 }
 
-"$here/make_capture.sh" "$here/session.txt" "$work/session.pcapng"
+"$here/make_capture.sh" "$work/session.pcapng" "$here/session.txt"
 
 # The 3MCP fields, one tshark column each; a field met several times in a
 # frame (a packet of several lines) has its values joined by the 0x1F byte.
@@ -104,6 +107,23 @@ codes_lua=$(sed -n '/^local ERROR_CODES/,/}/p' "$dissector" | grep -o '[A-Z_]* =
     cut -d' ' -f1 | sort -u)
 [[ $codes_cpp == "$codes_lua" ]] ||
     fail "ERROR_CODES in 3mcp.lua differ from error_code.hpp: $(diff <(echo "$codes_cpp") <(echo "$codes_lua") | tr '\n' ' ')"
+
+# A real server's trace (telechat-server --trace), made into a capture the
+# same way, decodes with no malformed line, and the client's lines, the
+# replies and the pushes of the session are all there.
+traces=("$root"/tests/desk/transcripts/a_traced_session/*.txt)
+"$here/make_capture.sh" "$work/trace.pcapng" "${traces[@]}"
+tshark -r "$work/trace.pcapng" -X lua_script:"$dissector" -T fields -e 3mcp.kind \
+    -E occurrence=a -E aggregator=$'\n' >"$work/trace_kinds.txt" 2>"$work/trace.err" ||
+    fail "tshark could not decode the traced session"
+[[ -z $(stderr_problems "$work/trace.err") ]] ||
+    fail "tshark complained while decoding the trace: $(stderr_problems "$work/trace.err")"
+malformed=$(tshark -r "$work/trace.pcapng" -X lua_script:"$dissector" -Y 3mcp.malformed \
+    -T fields -e frame.number 2>/dev/null | tr '\n' ' ')
+[[ -z $malformed ]] || fail "the traced session has malformed lines in frames $malformed"
+for kind in command reply push body; do
+    grep -qx "$kind" "$work/trace_kinds.txt" || fail "the traced session shows no $kind line"
+done
 
 if ((failures > 0)); then
     echo "check_dissector: $failures check(s) failed" >&2
