@@ -14,6 +14,12 @@ endif()
 if(NOT errors STREQUAL "")
     message(FATAL_ERROR "${EXECUTABLE} wrote to stderr while listing its tests:\n${errors}")
 endif()
+# CMake splits lists at ';', and so does catch_discover_tests: a test case
+# whose name holds one would become two ctest tests that match nothing.
+string(FIND "${listed}" ";" semicolon)
+if(NOT semicolon EQUAL -1)
+    message(FATAL_ERROR "${EXECUTABLE} has a test case whose name holds a ';', which ctest cannot run")
+endif()
 string(REGEX MATCHALL "[^\n]+" names "${listed}")
 list(LENGTH names count)
 if(count EQUAL 0)

@@ -103,7 +103,7 @@ TEST_CASE("AgentView: after /end, where the lines go and who comes next", "[clie
           "; choose whom to talk to with /switch: eve, zoe; the first in line comes to you");
 }
 
-TEST_CASE("AgentView: the line's length from any LIST; only the user's own are shown",
+TEST_CASE("AgentView: the line's length from any LIST, only the user's own are shown",
           "[client][agent]") {
     AgentView view(true);
     CHECK_FALSE(view.waiting().has_value());
@@ -161,7 +161,7 @@ TEST_CASE("AgentView: asks at once, soon after a change, now and then, never in 
     CHECK(view.next_list_time() == start + 5s + 5s + 10ms);
 }
 
-TEST_CASE("agent_prompt: who, to whom, the others, the line; short when narrow",
+TEST_CASE("agent_prompt: who, to whom, the others, the line, short when narrow",
           "[client][agent]") {
     CHECK(agent_prompt("sam", "", {}, std::nullopt, 50) == "sam> ");
     CHECK(agent_prompt("sam", "", {}, 0, 50) == "sam · nobody waiting> ");

@@ -122,7 +122,7 @@ TEST_CASE("command_names: the slash commands of a role, read from the help text"
                                                                  "/quit"});
 }
 
-TEST_CASE("interpret: an agent's plain line goes to the current customer; /switch names one",
+TEST_CASE("interpret: an agent's plain line goes to the current customer, /switch names one",
           "[client][commands]") {
     Session session = registered(Role::agent, "sam");
     hear(session, "ASSIGNED ana\r\nASSIGNED bo\r\n");

@@ -683,7 +683,7 @@ TEST_CASE("history: a torn last record is cut off at start, with a line on stder
     stop(server);
 }
 
-TEST_CASE("history: damage before the end refuses to start; --history-repair keeps the prefix",
+TEST_CASE("history: damage before the end refuses to start, --history-repair keeps the prefix",
           "[history]") {
     TempDir directory;
     const std::string file = directory.file("damaged.log");

@@ -95,7 +95,7 @@ std::size_t line_containing(const std::string& text, const std::string& part) {
 
 }  // namespace
 
-TEST_CASE("option --trace writes each connection's bytes; telechat-replay plays them back",
+TEST_CASE("option --trace writes each connection's bytes, telechat-replay plays them back",
           "[apps][trace][replay]") {
     TempFolder folder;
     std::uint16_t port = 0;

@@ -44,7 +44,7 @@ TEST_CASE("the server ends every line with CRLF, whatever ending the client used
     CHECK(bob.raw() == "+OK PONG lf\r\n+OK PONG crlf\r\n+OK welcome bob\r\nQUEUED 1\r\n");
 }
 
-TEST_CASE("a CR is dropped only right before the LF; any other CR is BAD_TEXT", "[desk][framing]") {
+TEST_CASE("a CR is dropped only right before the LF, any other CR is BAD_TEXT", "[desk][framing]") {
     const Split split = GENERATE(DESK_ALL_SPLITS);
     CAPTURE(split);
     World w(split);
@@ -257,7 +257,7 @@ TEST_CASE("empty lines and lines of spaces are ignored", "[desk][framing]") {
     CHECK(chat.hist("bob") == Lines{"+OK 0 messages", "."});
 }
 
-TEST_CASE("leading spaces before the command word are skipped; keywords ignore case",
+TEST_CASE("leading spaces before the command word are skipped, keywords ignore case",
           "[desk][framing]") {
     const Split split = GENERATE(DESK_ALL_SPLITS);
     CAPTURE(split);

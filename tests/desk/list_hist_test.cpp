@@ -154,7 +154,7 @@ TEST_CASE("HIST with a bad count or no name is BAD_ARGS", "[desk][hist][bad_args
     }
 }
 
-TEST_CASE("HIST of a name never seen is NO_SUCH_USER; a silent user's history is empty",
+TEST_CASE("HIST of a name never seen is NO_SUCH_USER, a silent user's history is empty",
           "[desk][hist]") {
     const Split split = GENERATE(DESK_ALL_SPLITS);
     CAPTURE(split);

@@ -152,7 +152,7 @@ TEST_CASE("a connection that does not register in 30 s is closed with QUIT", "[d
     CHECK(quick.take().empty());
 }
 
-TEST_CASE("the registration timeout is a desk option; 0 turns it off", "[desk][timeout]") {
+TEST_CASE("the registration timeout is a desk option, 0 turns it off", "[desk][timeout]") {
     DeskOptions options = test_options();
     SECTION("shorter") {
         options.register_timeout_ms = 500;
@@ -235,7 +235,7 @@ TEST_CASE("an idle user is closed with QUIT and leaves like any other", "[desk][
     }
 }
 
-TEST_CASE("a client that does not read is dropped at the output cap; the others are unaffected",
+TEST_CASE("a client that does not read is dropped at the output cap, the others are unaffected",
           "[desk][output_cap]") {
     const Split split = GENERATE(DESK_ALL_SPLITS);
     CAPTURE(split);

@@ -192,7 +192,7 @@ TEST_CASE("file storage: a torn last record is cut off, with a notice", "[histor
     CHECK(after[3] == before[3]);
 }
 
-TEST_CASE("file storage: damage is refused; repair keeps the records before it",
+TEST_CASE("file storage: damage is refused, repair keeps the records before it",
           "[history][file]") {
     const TempDir dir;
     const std::string log = dir.file("h.log");

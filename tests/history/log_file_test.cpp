@@ -110,7 +110,7 @@ TEST_CASE("log file: a LogFile moves, and only the last owner writes") {
     CHECK(content_of(dir.file("b.log")).empty());
 }
 
-TEST_CASE("log file: read_whole_file of a missing file is nullopt; it reads bytes unchanged") {
+TEST_CASE("log file: read_whole_file of a missing file is nullopt, it reads bytes unchanged") {
     const TempDir dir;
     CHECK_FALSE(telechat::history::read_whole_file(dir.file("missing")).has_value());
     telechat::history::replace_file(dir.file("bytes"), binary_bytes);
@@ -245,7 +245,7 @@ TEST_CASE("log file: errors name the path") {
 
 #ifndef _WIN32
 
-TEST_CASE("log file: a new log file gets mode 0600 whatever the umask; an old one keeps its mode") {
+TEST_CASE("log file: a new log file gets mode 0600 whatever the umask, an old one keeps its mode") {
     const TempDir dir;
     for (const mode_t umask : {mode_t{0}, mode_t{022}, mode_t{0277}}) {
         const auto path = dir.file("history-" + std::to_string(umask) + ".log");

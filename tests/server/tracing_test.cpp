@@ -245,7 +245,7 @@ struct ReusingBackend {
 
 }  // namespace
 
-TEST_CASE("tracing: a handle used again gets a new trace; a trace ends before the close",
+TEST_CASE("tracing: a handle used again gets a new trace, a trace ends before the close",
           "[server][tracing]") {
     auto traces = std::make_shared<Traces>();
     TracingBackend<ReusingBackend> backend(ReusingBackend{traces}, collecting(traces));

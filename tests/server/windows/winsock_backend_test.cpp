@@ -185,7 +185,7 @@ TEST_CASE("WinsockSession: starts are counted, so copies and nesting are safe", 
     backend.close(listener);
 }
 
-TEST_CASE("WinsockBackend: listens on IPv4, IPv6 and every interface; port 0 picks one",
+TEST_CASE("WinsockBackend: listens on IPv4, IPv6 and every interface, port 0 picks one",
           "[winsock][listen]") {
     SECTION("IPv4 loopback") {
         Pair pair("127.0.0.1");
@@ -215,7 +215,7 @@ TEST_CASE("WinsockBackend: listens on IPv4, IPv6 and every interface; port 0 pic
     }
 }
 
-TEST_CASE("WinsockBackend: accept is would_block with nothing pending; sockets are non-blocking",
+TEST_CASE("WinsockBackend: accept is would_block with nothing pending, sockets are non-blocking",
           "[winsock][accept]") {
     WinsockBackend backend;
     const SOCKET listener = backend.listen({"127.0.0.1", 0});
