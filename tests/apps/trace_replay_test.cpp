@@ -122,6 +122,12 @@ TEST_CASE("option --trace writes each connection's bytes, telechat-replay plays 
             static_cast<void>(ann.line());
         }
         settle(ann, "1");
+        // A TIME has millisecond resolution, and replay orders two
+        // connections' steps of one millisecond by a guess: bob's QUIT (which
+        // sends ann LEFT) must come a clear millisecond after ann's PING, or
+        // a slow run (ASan) may record both at once and replay them the
+        // other way round.
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
         REQUIRE(bob.send("QUIT\r\n"));
         REQUIRE(bob.line() == "+OK bye");
         REQUIRE(bob.wait_closed());
