@@ -3,6 +3,7 @@
 // whole stream, and a small deterministic random generator.
 #pragma once
 
+#include <telechat/protocol/escaping.hpp>
 #include <telechat/protocol/framer.hpp>
 
 #include <algorithm>
@@ -55,21 +56,8 @@ inline Event too_long() {
     return Event{{}, true};
 }
 
-/// Printable form of bytes: control and non-ASCII bytes as \xNN.
-inline std::string escaped(std::string_view text) {
-    std::string out;
-    for (const char c : text) {
-        const auto b = static_cast<unsigned char>(c);
-        if (b >= 0x20U && b < 0x7FU && c != '\\') {
-            out.push_back(c);
-        } else {
-            char hex[8];
-            std::snprintf(hex, sizeof hex, "\\x%02X", static_cast<unsigned>(b));
-            out.append(hex);
-        }
-    }
-    return out;
-}
+/// Printable form of bytes: TeleChat's one escape (protocol/escaping.hpp).
+using telechat::protocol::escaped;
 
 inline std::ostream& operator<<(std::ostream& os, const Event& event) {
     if (event.too_long) {
